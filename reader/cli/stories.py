@@ -1,0 +1,9 @@
+"""Command-line commands for stories."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's subcommands (none yet)."""

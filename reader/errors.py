@@ -1,0 +1,64 @@
+"""One exception root, so callers (CLI, GUI) can turn any expected failure into a message.
+
+Every subclass carries a message written for the user: it names the file or item and the
+reason. Anything that is *not* a ``BroadsheetError`` is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BroadsheetError(Exception):
+    """Root of every expected, user-facing failure."""
+
+
+class ImportFailed(BroadsheetError):
+    """A file could not be imported. The library is left exactly as it was for that file."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class Cancelled(BroadsheetError):
+    """The user cancelled a long operation; work already committed is kept."""
+
+    def __init__(self, what: str = "operation") -> None:
+        super().__init__(f"{what} cancelled")
+
+
+class LibraryError(BroadsheetError):
+    """The library file cannot be used (damaged, newer schema, not a Broadsheet library)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class NewerLibraryError(LibraryError):
+    """The library was written by a newer Broadsheet; we refuse it and leave it untouched."""
+
+
+class DamagedLibraryError(LibraryError):
+    """The file is truncated, garbage, or fails SQLite's integrity check."""
+
+
+class NotFound(BroadsheetError):
+    """A story, article, topic or backup named by the user does not exist."""
+
+
+class RuleSyntaxError(BroadsheetError):
+    """A topic rule or search query does not parse. ``position`` points at the problem."""
+
+    def __init__(self, text: str, message: str, position: int | None = None) -> None:
+        self.text = text
+        self.position = position
+        where = f" at character {position + 1}" if position is not None else ""
+        super().__init__(f"{message}{where}: {text!r}")
+
+
+class InvalidOperation(BroadsheetError):
+    """A well-formed request that makes no sense here (merge a story with itself, ...)."""
