@@ -1,0 +1,7 @@
+"""The ``broadsheet`` command (being written)."""
+
+from __future__ import annotations
+
+
+def main(argv: list[str] | None = None) -> int:
+    return 0

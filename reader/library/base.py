@@ -1,0 +1,58 @@
+"""State every facade mixin shares: the path, the connection, and opening/closing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from sqlite_utils import Database
+
+from reader.paths import default_library_path
+from reader.storage.connection import BeforeMigrate, open_database
+
+
+class LibraryBase:
+    """Holds one connection. Create one ``Library`` per thread."""
+
+    path: Path
+    db: Database
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        create: bool = True,
+        before_migrate: BeforeMigrate | None = None,
+    ) -> Self:
+        """Open the library at ``path`` (default: the per-user library), creating it if needed.
+
+        Raises :class:`reader.errors.LibraryError` (or a subclass) with a user-facing message.
+        """
+        resolved = Path(path) if path is not None else default_library_path()
+        db = open_database(resolved, create=create, before_migrate=before_migrate)
+        library = cls(resolved, db)
+        library._after_open()
+        return library
+
+    def _after_open(self) -> None:
+        """Hook for mixins that need first-run setup (e.g. the default taxonomy)."""
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
