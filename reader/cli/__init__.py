@@ -1,7 +1,75 @@
-"""The ``broadsheet`` command (being written)."""
+"""The ``broadsheet`` command.
+
+With no subcommand it opens the window. Every subcommand takes ``--library PATH`` (default:
+the per-user library). Expected failures print one line naming the file or item and the
+reason, and exit with status 1; there is never a traceback for them.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from reader import __version__
+from reader.cli import feeds, library, notes, safety, stories, topics
+from reader.cli.output import fail
+from reader.errors import BroadsheetError
+
+#: Modules that contribute subcommands; each has ``register(commands)``.
+COMMAND_MODULES = (library, stories, topics, notes, safety, feeds)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet",
+        description="Offline news reader that groups rewrites of one event into stories. "
+        "Run without a command to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"broadsheet {__version__}")
+    add_library_option(parser)
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the main window, process events for two seconds and quit (for packaging)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def add_library_option(parser: argparse.ArgumentParser) -> None:
+    """``--library PATH``, accepted before or after the subcommand."""
+    parser.add_argument(
+        "--library",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="library file to use (default: the library in your user data folder)",
+    )
+
 
 def main(argv: list[str] | None = None) -> int:
-    return 0
+    """Entry point of the ``broadsheet`` command and ``python -m reader``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "library"):
+        args.library = None
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        from reader.gui.app import run_gui
+
+        return run_gui(library=args.library, smoke_test=args.smoke_test)
+    try:
+        return handler(args)
+    except BroadsheetError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("interrupted")
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1

@@ -1,0 +1,131 @@
+"""Every threshold, window and cap the story grouping uses, in one place.
+
+Each value carries the reason it has its size. The guiding rule (borrowed from lemon24/reader's
+dedupe plugin): a wrong merge is worse than a missed one, because the reader then hides a
+different event inside a story; a missed merge only shows one more row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# --------------------------------------------------------------------------- time windows
+
+#: Articles whose *known* publication dates are further apart than this never group (unless
+#: they are re-posts). Rewrites of one event appear within days; a week allows for weekly
+#: round-ups while keeping next month's look-alike event (a second earthquake) apart.
+DATE_WINDOW = timedelta(days=7)
+
+#: Dates read from the prose (``published_inferred``) are often the date of something the
+#: article mentions, not of the article itself, so they bound the window only loosely.
+INFERRED_DATE_WINDOW = timedelta(days=30)
+
+#: A story's known dates may span at most this much; stops a chain of day-apart rewrites
+#: from growing one story over months.
+STORY_SPAN = timedelta(days=14)
+
+# --------------------------------------------------------------------------- re-posts
+
+#: Body similarity (rapidfuzz ``ratio`` on normalised text, 0..1) at or above which two
+#: articles are the same text re-posted: grouped regardless of dates or facts. Forum re-posts
+#: differ only in the attachment line; rewrites by another writer never come close to this.
+REPOST_RATIO = 0.92
+
+#: How much of each body the re-post test compares. A re-post is identical from the start;
+#: comparing a prefix keeps the test cheap on very long articles.
+REPOST_PREFIX_CHARS = 3000
+
+# --------------------------------------------------------------------------- features
+
+#: Numbers below this are too common ("two tankers", "5 years") to be a fact by themselves
+#: unless they carry a distinctive unit (a magnitude, a percentage).
+MIN_SPECIFIC_NUMBER = 10
+
+#: At most this many phrase shingles are kept per article (the rarest-looking: longest words
+#: first). Caps storage and scoring time on very long articles.
+MAX_PHRASES = 160
+
+#: At most this many keys of one article go into ``feature_postings`` (the blocking index).
+#: The rarest keys are enough to find rewrites; common keys would make huge posting lists.
+MAX_POSTINGS_PER_ARTICLE = 24
+
+# --------------------------------------------------------------------------- blocking
+
+#: A key held by more than this fraction of the library is too common to block on ("Putin"
+#: in a Russia dump): its posting list would pull in a large part of the library.
+BLOCK_MAX_DF_FRACTION = 0.02
+
+#: ...but small libraries still need some keys: a key with at most this many articles is
+#: always usable for blocking.
+BLOCK_MIN_DF_CAP = 12
+
+#: Absolute cap on a posting list used for blocking, whatever the library size.
+BLOCK_MAX_DF = 400
+
+#: Each article keeps at most this many candidate partners (best blocking weight first).
+#: Rewrites of one event are rarely more than a few dozen; the cap bounds scoring cost.
+MAX_CANDIDATES = 40
+
+#: A candidate must share at least this much rarity weight (sum of IDF) in blocking keys.
+MIN_BLOCK_WEIGHT = 4.0
+
+# --------------------------------------------------------------------------- scoring
+
+#: Keys rarer than this IDF (natural log) count as "specific" evidence; commoner ones
+#: ("Russia" in a Russia dump) are ignored when deciding whether facts are shared.
+MIN_SPECIFIC_IDF = 1.2
+
+#: Title token-set similarity (0..1) that counts as strong evidence on its own kind.
+STRONG_TITLE = 0.62
+
+#: Accept a pair when its combined score reaches this and the multi-kind rule holds.
+ACCEPT_SCORE = 0.50
+
+#: Weights of each kind of shared fact in the combined score. Names and numbers are the
+#: facts rewrites keep; phrases catch the shared wording that paraphrase leaves behind;
+#: titles are rewritten most and weigh least.
+WEIGHT_NAMES = 0.40
+WEIGHT_NUMBERS = 0.25
+WEIGHT_DATES = 0.10
+WEIGHT_PHRASES = 0.45
+WEIGHT_TITLE = 0.20
+
+#: A kind counts as "present" evidence at or above these overlap levels (0..1).
+NAMES_EVIDENCE = 0.30
+NUMBERS_EVIDENCE = 0.20
+DATES_EVIDENCE = 0.50
+PHRASES_EVIDENCE = 0.12
+
+#: Penalty per conflicting specific fact (same unit, different values, e.g. magnitude 6.1
+#: against 7.5, or 32 dolphins against 20); conflicts are the look-alike event's fingerprint.
+CONFLICT_PENALTY = 0.15
+
+#: Penalty when both articles name a different main protagonist and neither mentions the
+#: other's: two celebrities entering rehab share every word but the person.
+PROTAGONIST_PENALTY = 0.45
+
+#: Penalty when both articles state event dates in the text and none of them agree.
+DATE_CONFLICT_PENALTY = 0.20
+
+# --------------------------------------------------------------------------- clustering
+
+#: When two groups join, the average score over their cross pairs must reach this. Stops
+#: union-find chaining (A~B and B~C joining A with an unrelated C).
+AVERAGE_LINK = 0.38
+
+#: Cross pairs examined for the average-link test are capped (sampled) beyond this.
+MAX_LINK_PAIRS = 64
+
+# --------------------------------------------------------------------------- what each version adds
+
+#: A sentence is "only in this version" when its best partial match (rapidfuzz
+#: ``token_set_ratio``) against every sentence of the other versions stays below this.
+UNIQUE_SENTENCE_SIMILARITY = 62.0
+
+#: Sentences shorter than this (characters) are never reported as unique: headings, bullets.
+MIN_UNIQUE_SENTENCE_CHARS = 30
+
+# --------------------------------------------------------------------------- facets
+
+#: Facets list names mentioned by at least this many articles.
+MIN_FACET_COUNT = 2

@@ -1,0 +1,271 @@
+"""Read queries behind the reader: story pages, versions, one article, sources, stats.
+
+Story lists are keyset-paged over the denormalised ``stories`` table, so a page costs the
+same at row 50 as at row 900,000, and no read transaction stays open between pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from reader.errors import NotFound
+from reader.storage.stories import SOURCE_SEPARATOR
+from reader.types import (
+    Article,
+    ReadFilter,
+    SourceCount,
+    StoryQuery,
+    StoryRow,
+    StorySort,
+    VersionRow,
+)
+
+#: Rows per page for the stories list (the GUI's fetchMore asks for one page at a time).
+PAGE_SIZE = 200
+
+_STORY_COLUMNS = (
+    "s.id, s.headline, s.headline_article_id, s.sources, s.size, s.source_count, s.first_ts,"
+    " s.last_ts, s.unread, s.starred, s.has_note, s.sort_ts"
+)
+
+#: For each sort: ORDER BY clause, keyset comparison, and the columns of the cursor.
+_SORTS: dict[StorySort, tuple[str, str, tuple[str, ...]]] = {
+    StorySort.DATE: ("s.sort_ts DESC, s.id DESC", "(s.sort_ts, s.id) < (?, ?)", ("sort_ts", "id")),
+    StorySort.VERSIONS: (
+        "s.size DESC, s.sort_ts DESC, s.id DESC",
+        "(s.size, s.sort_ts, s.id) < (?, ?, ?)",
+        ("size", "sort_ts", "id"),
+    ),
+    StorySort.TITLE: (
+        "s.headline COLLATE NOCASE, s.id",
+        "(s.headline COLLATE NOCASE, s.id) > (?, ?)",
+        ("headline", "id"),
+    ),
+}
+
+
+def ts_to_datetime(ts: int | None) -> datetime | None:
+    return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+
+
+def story_filters(query: StoryQuery) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on alias ``s``) and parameters for every non-search filter."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.topic_id is not None:
+        where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic_id = ?)")
+        params.append(query.topic_id)
+    if query.entity_id is not None:
+        where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
+        params.append(query.entity_id)
+    if query.source_id is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.source_id = ?)"
+        )
+        params.append(query.source_id)
+    if query.read is ReadFilter.UNREAD:
+        where.append("s.unread > 0")
+    elif query.read is ReadFilter.READ:
+        where.append("s.unread = 0")
+    if query.starred_only:
+        where.append("s.starred > 0")
+    if query.with_notes:
+        where.append("s.has_note = 1")
+    if query.min_size > 1:
+        where.append("s.size >= ?")
+        params.append(query.min_size)
+    return where, params
+
+
+def story_row(row: tuple[Any, ...], sort: StorySort = StorySort.DATE, **extra: Any) -> StoryRow:
+    """Build a :class:`StoryRow` from a row selected with ``_STORY_COLUMNS``."""
+    (sid, headline, head_id, sources, size, nsrc, first, last, unread, starred, note, sort_ts) = row[
+        :12
+    ]
+    keys = {"sort_ts": sort_ts, "id": sid, "size": size, "headline": headline}
+    return StoryRow(
+        id=int(sid),
+        headline=str(headline),
+        headline_article_id=int(head_id or 0),
+        sources=tuple(s for s in str(sources).split(SOURCE_SEPARATOR) if s),
+        size=int(size),
+        source_count=int(nsrc),
+        first_published=ts_to_datetime(first),
+        last_published=ts_to_datetime(last),
+        unread=int(unread),
+        starred=bool(starred),
+        has_note=bool(note),
+        sort_key=tuple(keys[c] for c in _SORTS[sort][2]),
+        **extra,
+    )
+
+
+def story_page(
+    db: Database, query: StoryQuery, after: tuple[object, ...] | None, limit: int = PAGE_SIZE
+) -> list[StoryRow]:
+    """One keyset page of stories matching ``query`` (search excluded), after ``after``."""
+    order, keyset, _ = _SORTS[query.sort]
+    where, params = story_filters(query)
+    if after:
+        where.append(keyset)
+        params.extend(after)
+    sql = f"SELECT {_STORY_COLUMNS} FROM stories s"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order} LIMIT ?"
+    params.append(limit)
+    return [story_row(r, query.sort) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def story_by_id(db: Database, story_id: int) -> StoryRow:
+    row = db.conn.execute(
+        f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.id = ?", [story_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"story {story_id} does not exist")
+    return story_row(row)
+
+
+def versions(db: Database, story_id: int) -> list[VersionRow]:
+    """A story's versions, oldest first, without bodies."""
+    rows = db.conn.execute(
+        """
+        SELECT a.id, a.title, s.name, a.published_ts, a.published_inferred, a.read, a.starred
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        WHERE a.story_id = ? ORDER BY a.published_ts IS NULL, a.published_ts, a.id
+        """,
+        [story_id],
+    ).fetchall()
+    return [
+        VersionRow(
+            article_id=int(r[0]), title=r[1], source=r[2], published=ts_to_datetime(r[3]),
+            published_inferred=bool(r[4]), read=bool(r[5]), starred=bool(r[6]),
+        )
+        for r in rows
+    ]
+
+
+def article(db: Database, article_id: int) -> Article:
+    """One article with its body: the only place bodies are loaded for reading."""
+    row = db.conn.execute(
+        """
+        SELECT a.id, a.story_id, s.name, a.title, a.body, a.published_ts, a.published_inferred,
+               a.url, a.author, a.external_id, a.attachments, a.read, a.starred, f.path,
+               a.position
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        LEFT JOIN files f ON f.id = a.file_id
+        WHERE a.id = ?
+        """,
+        [article_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"article {article_id} does not exist")
+    topics = [
+        str(t[0])
+        for t in db.conn.execute(
+            "SELECT t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id"
+            " WHERE x.article_id = ? ORDER BY t.position, t.name",
+            [article_id],
+        )
+    ]
+    return Article(
+        id=int(row[0]), story_id=int(row[1] or 0), source=row[2], title=row[3], body=row[4],
+        published=ts_to_datetime(row[5]), published_inferred=bool(row[6]), url=row[7],
+        author=row[8], external_id=row[9],
+        attachments=tuple(json.loads(row[10])) if row[10] else (),
+        read=bool(row[11]), starred=bool(row[12]), file_path=row[13], position=row[14],
+        topics=tuple(topics),
+    )
+
+
+def sources(db: Database) -> list[SourceCount]:
+    rows = db.conn.execute(
+        """
+        SELECT s.id, s.name, count(a.id), coalesce(sum(a.read = 0), 0)
+        FROM sources s LEFT JOIN articles a ON a.source_id = s.id
+        GROUP BY s.id ORDER BY s.name COLLATE NOCASE
+        """
+    ).fetchall()
+    return [SourceCount(int(r[0]), r[1], int(r[2]), int(r[3])) for r in rows]
+
+
+def source_id_by_name(db: Database, name: str) -> int:
+    row = db.conn.execute(
+        "SELECT id FROM sources WHERE name = ? COLLATE NOCASE", [name]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no source called {name!r}")
+    return int(row[0])
+
+
+def counts(db: Database) -> dict[str, Any]:
+    """Totals for ``broadsheet stats``."""
+    one = db.conn.execute
+    return {
+        "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+        "stories": one("SELECT count(*) FROM stories").fetchone()[0],
+        "notes": one("SELECT count(*) FROM notes").fetchone()[0],
+        "topics": one("SELECT count(*) FROM topics").fetchone()[0],
+        "range": one("SELECT min(published_ts), max(published_ts) FROM articles").fetchone(),
+    }
+
+
+def export_rows(
+    db: Database, topic_id: int | None = None, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Every article as an export row, streamed in keyset batches (bounded memory)."""
+    last = 0
+    topic_clause = (
+        " AND a.id IN (SELECT article_id FROM article_topics WHERE topic_id = ?)"
+        if topic_id is not None
+        else ""
+    )
+    while True:
+        params: list[Any] = [last]
+        if topic_id is not None:
+            params.append(topic_id)
+        params.append(batch)
+        rows = db.conn.execute(
+            f"""
+            SELECT a.id, a.title, a.body, s.name, a.published, a.published_inferred, a.url,
+                   a.story_id, a.read, a.starred, n.body, a.author, a.external_id
+            FROM articles a JOIN sources s ON s.id = a.source_id
+            LEFT JOIN notes n ON n.story_id = a.story_id
+            WHERE a.id > ?{topic_clause} ORDER BY a.id LIMIT ?
+            """,
+            params,
+        ).fetchall()
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        topic_names: dict[int, list[str]] = {}
+        for article_id, name in db.conn.execute(
+            f"SELECT x.article_id, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id"
+            f" WHERE x.article_id IN ({marks}) ORDER BY t.position, t.name",
+            ids,
+        ):
+            topic_names.setdefault(article_id, []).append(name)
+        for r in rows:
+            yield {
+                "id": r[0],
+                "title": r[1],
+                "body": r[2],
+                "source": r[3],
+                "published": r[4],
+                "published_inferred": bool(r[5]),
+                "url": r[6],
+                "story": r[7],
+                "topics": topic_names.get(r[0], []),
+                "read": bool(r[8]),
+                "starred": bool(r[9]),
+                "note": r[10],
+                "author": r[11],
+                "external_id": r[12],
+            }
+        last = rows[-1][0]
