@@ -20,8 +20,49 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 #: Abbreviations whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st jr sr gen col lt sgt capt gov sen rep prof inc ltd co corp no vs etc
-    jan feb mar apr jun jul aug sep sept oct nov dec mt approx est fig dept univ""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "prof",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "approx",
+        "est",
+        "fig",
+        "dept",
+        "univ",
+    ]
 )
 
 #: Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, space.
@@ -92,7 +133,7 @@ def make_title(text: str, limit: int = 100) -> str:
         if sentence.endswith(".") and not sentence.endswith(".."):
             sentence = sentence[:-1]
         return sentence.strip()
-    window = sentence[: limit]  # room for the ellipsis comes from dropping the last word
+    window = sentence[:limit]  # room for the ellipsis comes from dropping the last word
     cut = window.rfind(" ")
     if cut < limit // 3:  # one enormous "word": cut it hard
         cut = limit - 1
