@@ -1,0 +1,42 @@
+"""Shared fixtures. Helpers add their own fixtures at the end of this file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never try to open a real display in tests (set before any Qt import).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+LISTING_SEED = SEEDS / "000_61b62ddfcad736cf.txt"
+FORUM_SEED = SEEDS / "001_1aa372daa38d7193.txt"
+
+
+@pytest.fixture
+def seeds() -> tuple[Path, Path]:
+    """The user's two sample dumps; tests using them skip when ../shared is absent."""
+    if not (LISTING_SEED.exists() and FORUM_SEED.exists()):
+        pytest.skip("the seed files in ../shared/seeds are not present in this checkout")
+    return LISTING_SEED, FORUM_SEED
+
+
+@pytest.fixture
+def library_path(tmp_path: Path) -> Path:
+    return tmp_path / "library.db"
+
+
+@pytest.fixture
+def library(library_path: Path) -> Iterator[object]:
+    """An open, empty library in a temporary folder."""
+    from reader.library import Library
+
+    lib = Library.open(library_path)
+    try:
+        yield lib
+    finally:
+        lib.close()
