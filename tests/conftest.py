@@ -17,6 +17,15 @@ LISTING_SEED = SEEDS / "000_61b62ddfcad736cf.txt"
 FORUM_SEED = SEEDS / "001_1aa372daa38d7193.txt"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests away from the real per-user library and settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
 @pytest.fixture
 def seeds() -> tuple[Path, Path]:
     """The user's two sample dumps; tests using them skip when ../shared is absent."""
