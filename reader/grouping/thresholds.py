@@ -79,7 +79,7 @@ MIN_SPECIFIC_IDF = 1.2
 STRONG_TITLE = 0.62
 
 #: Accept a pair when its combined score reaches this and the multi-kind rule holds.
-ACCEPT_SCORE = 0.50
+ACCEPT_SCORE = 0.40
 
 #: Weights of each kind of shared fact in the combined score. Names and numbers are the
 #: facts rewrites keep; phrases catch the shared wording that paraphrase leaves behind;
@@ -96,6 +96,9 @@ NUMBERS_EVIDENCE = 0.20
 DATES_EVIDENCE = 0.50
 PHRASES_EVIDENCE = 0.12
 
+#: Shared wording this high counts as a further kind of evidence by itself.
+STRONG_PHRASES = 0.20
+
 #: Penalty per conflicting specific fact (same unit, different values, e.g. magnitude 6.1
 #: against 7.5, or 32 dolphins against 20); conflicts are the look-alike event's fingerprint.
 CONFLICT_PENALTY = 0.15
@@ -103,6 +106,10 @@ CONFLICT_PENALTY = 0.15
 #: Penalty when both articles name a different main protagonist and neither mentions the
 #: other's: two celebrities entering rehab share every word but the person.
 PROTAGONIST_PENALTY = 0.45
+
+#: Smaller penalty when one article's main protagonist is absent from the other: an
+#: aviation agency's warning that mentions a crash is not the crash story.
+ONE_SIDED_PROTAGONIST_PENALTY = 0.15
 
 #: Penalty when both articles state event dates in the text and none of them agree.
 DATE_CONFLICT_PENALTY = 0.20

@@ -1,0 +1,77 @@
+"""Blocking: find the few articles worth scoring against each article, never all pairs.
+
+An inverted index maps each *rare* key (a name, number, date, rare word or phrase held by few
+articles) to the articles that hold it. An article's candidates are the articles it shares
+the most rarity weight with, through keys whose posting lists are short. Common keys ("Putin"
+in a Russia dump) are skipped for blocking, so one article's work is bounded by
+``MAX_POSTINGS_PER_ARTICLE x BLOCK_MAX_DF`` whatever the library size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from reader.grouping import thresholds as t
+from reader.grouping.features import Features
+from reader.grouping.scoring import Rarity
+
+
+def block_df_cap(total: int) -> int:
+    """Longest posting list used for blocking in a library of ``total`` articles."""
+    return max(t.BLOCK_MIN_DF_CAP, min(t.BLOCK_MAX_DF, int(total * t.BLOCK_MAX_DF_FRACTION)))
+
+
+def blocking_keys(features: Features, rarity: Rarity, limit: int | None = None) -> list[str]:
+    """The article's rarest keys that are still shared by someone (df >= 2), rarest first.
+
+    Single words are left to scoring: paraphrases share names, numbers and phrases more
+    reliably than any one rare word, and words make the longest posting lists.
+    """
+    cap = block_df_cap(rarity.total)
+    keys = [
+        k for k in features.keys()
+        if not k.startswith("w:") and 2 <= rarity.df.get(k, 1) <= cap
+    ]
+    keys.sort(key=lambda k: (rarity.df.get(k, 1), k))
+    return keys[: limit or t.MAX_POSTINGS_PER_ARTICLE]
+
+
+def storable_keys(features: Features, rarity: Rarity) -> list[str]:
+    """The keys to store in ``feature_postings`` for an article (rarest first).
+
+    Keys seen only in this article so far are kept too: the next article to share them
+    must find this one.
+    """
+    cap = block_df_cap(rarity.total)
+    keys = [k for k in features.keys() if not k.startswith("w:") and rarity.df.get(k, 0) <= cap]
+    keys.sort(key=lambda k: (rarity.df.get(k, 0), k))
+    return keys[: t.MAX_POSTINGS_PER_ARTICLE]
+
+
+def build_index(keys_by_article: Mapping[int, Sequence[str]]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for article_id, keys in keys_by_article.items():
+        for key in keys:
+            index.setdefault(key, []).append(article_id)
+    return index
+
+
+def candidates_for(
+    article_id: int,
+    keys: Iterable[str],
+    index: Mapping[str, Sequence[int]],
+    rarity: Rarity,
+) -> list[int]:
+    """Articles sharing enough rare weight with ``article_id``, best first, capped."""
+    weight: dict[int, float] = {}
+    for key in keys:
+        posting = index.get(key, ())
+        if len(posting) > t.BLOCK_MAX_DF:
+            continue
+        w = rarity.idf(key)
+        for other in posting:
+            if other != article_id:
+                weight[other] = weight.get(other, 0.0) + w
+    ranked = [a for a, w in weight.items() if w >= t.MIN_BLOCK_WEIGHT]
+    ranked.sort(key=lambda a: -weight[a])
+    return ranked[: t.MAX_CANDIDATES]

@@ -1,0 +1,254 @@
+"""Per-article features for grouping, in a compact form that is stored once per article.
+
+Rewrites of one event keep the facts and change the wording, so the features are facts:
+names (from :mod:`reader.grouping.entities`), numbers with their units, dates written in the
+text, rare words and two-word phrases, and the title's words. Computing them is the only
+per-article text work; regrouping later reads them back from ``article_features`` instead of
+re-reading bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from reader.grouping import thresholds as t
+from reader.grouping.entities import Entity, extract_entities
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_MD = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+)
+_DATE_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
+                      re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w.,])([$€£₽]?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])"
+    r"(?:\s*(million|billion|trillion|thousand|bn|m)\b)?"
+    r"(%|[\s\-]+(?:of\s+)?([A-Za-z][a-z]+))?"
+)
+_MAGNITUDE_BEFORE = re.compile(r"magnitude[\s\-]+(\d+(?:\.\d+)?)", re.IGNORECASE)
+_WORD = re.compile(r"[a-z][a-z\-]+[a-z0-9]|[a-z]{2,}")
+_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_UNIT_ALIASES = {
+    "km": "kilometer", "kilometre": "kilometer", "kms": "kilometer", "mi": "mile",
+    "tonne": "ton", "tonnes": "ton", "tons": "ton", "people": "person", "persons": "person",
+    "percent": "%", "per": "%", "individuals": "person", "individual": "person",
+}
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all almost also although am amid amidst among an and
+    another any are around as at be became because been before being below between both but
+    by can could did do does doing down during each either else even ever every few for from
+    further had has have having he her here hers herself him himself his how however i if in
+    into is it its itself just like made make many may might more most much must my near nearly
+    neither no nor not now of off on once only or other others our ours out over own per said
+    same say says she should since so some still such than that the their theirs them then
+    there these they this those though through to too toward towards under until up upon us
+    very via was we were what when where whether which while who whom whose why will with
+    within without would yet you your also according reported reportedly stated says told
+    amid including including new recent recently ongoing further several significant
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What grouping knows about one article."""
+
+    entities: dict[str, int]  # key -> mentions
+    names: dict[str, str]  # key -> display name
+    kinds: dict[str, str]  # key -> "person" | "name"
+    numbers: frozenset[str]  # normalised values ("155000", "7.5")
+    units: dict[str, frozenset[str]]  # unit -> values, for conflicts
+    dates: frozenset[str]  # "01-24" month-day written in the text
+    years: frozenset[str]  # years written in the text ("2020")
+    words: frozenset[str]  # content words of title and body
+    phrases: frozenset[int]  # hashed content-word bigrams
+    title: tuple[str, ...]  # content words of the title
+    protagonist: str | None = None
+    phrase_text: dict[int, str] = field(default_factory=dict, compare=False)
+
+    def keys(self) -> list[str]:
+        """Every key this article could be found by, tagged with its kind."""
+        out = [f"e:{k}" for k in self.entities]
+        out += [f"n:{v}" for v in self.numbers]
+        out += [f"d:{d}" for d in self.dates]
+        out += [f"y:{y}" for y in self.years]
+        out += [f"w:{w}" for w in self.words]
+        out += [f"p:{p}" for p in self.phrases]
+        return out
+
+
+def _norm_number(digits: str, scale: str | None) -> float:
+    value = float(digits.replace(",", ""))
+    if scale:
+        value *= _SCALE[scale.lower()]
+    return value
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _unit(word: str | None) -> str:
+    if not word:
+        return ""
+    word = word.lower()
+    if word in _UNIT_ALIASES:
+        return _UNIT_ALIASES[word]
+    if word in STOPWORDS:
+        return ""
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
+    """Specific numbers, unit -> values, and years, from prose."""
+    values: set[str] = set()
+    units: dict[str, set[str]] = {}
+    years: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        currency, digits, scale, tail, unit_word = match.groups()
+        plain = digits.replace(",", "")
+        if (
+            not currency and not scale and "," not in digits and "." not in digits
+            and len(plain) == 4 and 1800 <= int(plain) <= 2100
+        ):
+            years.add(plain)
+            continue
+        value = _norm_number(digits, scale)
+        unit = "%" if tail == "%" else (currency or _unit(unit_word))
+        if value < t.MIN_SPECIFIC_NUMBER and unit not in ("%", "magnitude") and "." not in digits:
+            continue
+        key = _fmt(value)
+        values.add(key)
+        if unit:
+            units.setdefault(unit, set()).add(key)
+    for match in _MAGNITUDE_BEFORE.finditer(text):
+        key = _fmt(float(match.group(1)))
+        values.add(key)
+        units.setdefault("magnitude", set()).add(key)
+    return values, units, years
+
+
+def dates_of(text: str) -> set[str]:
+    """Month-day dates written in the text, as "MM-DD"."""
+    out: set[str] = set()
+    for match in _DATE_MD.finditer(text):
+        month, day = _MONTHS[match.group(1).lower()], int(match.group(2))
+        if 1 <= day <= 31 and not (match.group(1).lower() == "may" and day > 31):
+            out.add(f"{month:02d}-{day:02d}")
+    for match in _DATE_DM.finditer(text):
+        day, month = int(match.group(1)), _MONTHS[match.group(2).lower()]
+        if 1 <= day <= 31:
+            out.add(f"{month:02d}-{day:02d}")
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "sanctions"/"sanction" and "talks"/"talk"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+
+
+def phrase_hash(a: str, b: str) -> int:
+    """A stable 31-bit hash of a two-word phrase (stable across runs, unlike ``hash``)."""
+    return zlib.crc32(f"{a} {b}".encode()) & 0x7FFFFFFF
+
+
+def extract(title: str, body: str, *, keep_phrase_text: bool = False) -> Features:
+    """Compute the grouping features of one article."""
+    entities: list[Entity] = extract_entities(title, body)
+    text = f"{title}\n{body}"
+    values, units, _years = numbers_of(text)
+    words = content_words(body)
+    title_words = tuple(dict.fromkeys(content_words(title)))
+    bigrams: dict[int, str] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        if a != b:
+            bigrams.setdefault(phrase_hash(a, b), f"{a} {b}")
+    if len(bigrams) > t.MAX_PHRASES:
+        # Keep the phrases made of the longest words: long words are the rare ones.
+        ranked = sorted(bigrams.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        bigrams = dict(ranked[: t.MAX_PHRASES])
+    protagonist = None
+    if entities and entities[0].mentions >= 2 and (
+        len(entities) == 1 or entities[0].mentions > entities[1].mentions
+    ):
+        protagonist = entities[0].key
+    return Features(
+        entities={e.key: e.mentions for e in entities},
+        names={e.key: e.name for e in entities},
+        kinds={e.key: e.kind for e in entities},
+        numbers=frozenset(values),
+        units={u: frozenset(v) for u, v in units.items()},
+        dates=frozenset(dates_of(text)),
+        years=frozenset(_years),
+        words=frozenset(words) | frozenset(title_words),
+        phrases=frozenset(bigrams),
+        title=title_words,
+        protagonist=protagonist,
+        phrase_text=bigrams if keep_phrase_text else {},
+    )
+
+
+def dumps(features: Features) -> str:
+    """The compact JSON stored in ``article_features.data``."""
+    return json.dumps(
+        {
+            "e": features.entities,
+            "en": {k: v for k, v in features.names.items() if v != k},
+            "ek": [k for k, v in features.kinds.items() if v == "person"],
+            "n": sorted(features.numbers),
+            "u": {u: sorted(v) for u, v in features.units.items()},
+            "d": sorted(features.dates),
+            "y": sorted(features.years),
+            "w": sorted(features.words),
+            "p": sorted(features.phrases),
+            "t": list(features.title),
+            "pr": features.protagonist,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def loads(data: str) -> Features:
+    raw = json.loads(data)
+    entities: dict[str, int] = raw["e"]
+    display: dict[str, str] = raw.get("en", {})
+    persons = set(raw.get("ek", []))
+    return Features(
+        entities=entities,
+        names={k: display.get(k, k) for k in entities},
+        kinds={k: ("person" if k in persons else "name") for k in entities},
+        numbers=frozenset(raw["n"]),
+        units={u: frozenset(v) for u, v in raw["u"].items()},
+        dates=frozenset(raw["d"]),
+        years=frozenset(raw.get("y", [])),
+        words=frozenset(raw["w"]),
+        phrases=frozenset(raw["p"]),
+        title=tuple(raw["t"]),
+        protagonist=raw.get("pr"),
+    )
