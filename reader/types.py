@@ -269,3 +269,59 @@ class Changes:
     notes: bool = False
     sources: bool = False
     story_ids: tuple[int, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the best-matching version of a story, or the story's note.
+
+    ``snippet`` marks matched words with ``[`` and ``]``; ``hit_in`` is "title", "body" or
+    "note". ``article_id`` is None for a note hit.
+    """
+
+    story_id: int
+    article_id: int | None
+    title: str
+    source: str
+    published: datetime | None
+    snippet: str
+    hit_in: str
+    read: bool
+
+
+# --------------------------------------------------------------------------- safety
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One dated backup of the library (see :mod:`reader.storage.backup`).
+
+    ``path`` is a string so this module stays free of filesystem types; ``sequence`` orders
+    backups taken within the same second.
+    """
+
+    path: str
+    created: datetime
+    size_bytes: int
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What ``check`` found. ``ok`` is True only when ``problems`` is empty.
+
+    ``full`` tells whether SQLite's full ``integrity_check`` ran (else ``quick_check``);
+    the counts let the user see how far the search index is from the articles and notes.
+    """
+
+    ok: bool
+    full: bool
+    problems: tuple[str, ...]
+    articles: int
+    articles_indexed: int
+    notes: int
+    notes_indexed: int
+    seconds: float

@@ -1,9 +1,155 @@
-"""Facade verbs for topics. Mixed into :class:`reader.library.Library`."""
+"""Facade verbs for topics and search. Mixed into :class:`reader.library.Library`.
+
+Derives from :class:`CoreVerbs` (last in the facade's bases, so the MRO is unchanged) to hook
+the import pipeline and read-state changes: topics are assigned inside each file's import
+transaction, and unread counts move with every mark-read.
+"""
 
 from __future__ import annotations
 
-from reader.library.base import LibraryBase
+from reader.library.core import CoreVerbs
+from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.query import parse_rule, parse_search
+from reader.storage import search as search_store
+from reader.storage import topics as store
+from reader.types import Changes, SearchHit, Topic
 
 
-class TopicVerbs(LibraryBase):
-    """Verbs for topics (filled in by the topics issue)."""
+class TopicVerbs(CoreVerbs):
+    """List, create, edit, remove and re-assign topics; search the library."""
+
+    def _after_open(self) -> None:
+        super()._after_open()
+        store.install_default_topics(self.db)
+
+    # ------------------------------------------------------------------ hooks into the core
+
+    def _derive_for_new(self, new_ids: list[int]) -> None:
+        super()._derive_for_new(new_ids)
+        store.assign_topics(self.db, new_ids)
+
+    def _on_read_changed(self, article_ids: list[int], read: bool) -> None:
+        super()._on_read_changed(article_ids, read)
+        store.on_read_changed(self.db, article_ids, read)
+
+    # ------------------------------------------------------------------ topics
+
+    def topics(self) -> list[Topic]:
+        """Every topic with its article counts, in sidebar order."""
+        return store.list_topics(self.db)
+
+    def topic(self, name: str) -> Topic:
+        return store.topic_by_name(self.db, name)
+
+    def topic_id(self, name: str) -> int:
+        return store.topic_by_name(self.db, name).id
+
+    def add_topic(
+        self,
+        name: str,
+        rule: str,
+        progress: Progress = no_progress,
+        cancelled: CancelCheck = never_cancelled,
+    ) -> Topic:
+        """Create a user topic and assign it over the library.
+
+        Raises :class:`RuleSyntaxError` (naming the problem) for a rule that does not parse,
+        and :class:`InvalidOperation` for an empty or taken name. Nothing is saved then.
+        """
+        parse_rule(rule)
+        with self.db.atomic():
+            topic_id = store.insert_topic(self.db, name, rule)
+            store.reevaluate_topic(self.db, topic_id, progress, cancelled)
+        return store.topic_by_id(self.db, topic_id)
+
+    def save_topic_rule(self, name: str, rule: str, new_name: str | None = None) -> Topic:
+        """Save a topic's rule (and name) *without* re-evaluating it.
+
+        For the GUI, which saves at once and then runs :meth:`reassign_topic` in a background
+        worker. The CLI uses :meth:`edit_topic`, which does both.
+        """
+        parse_rule(rule)
+        topic = store.topic_by_name(self.db, name)
+        with self.db.atomic():
+            store.update_topic(self.db, topic.id, rule, new_name)
+        return store.topic_by_id(self.db, topic.id)
+
+    def edit_topic(
+        self,
+        name: str,
+        rule: str | None = None,
+        new_name: str | None = None,
+        progress: Progress = no_progress,
+        cancelled: CancelCheck = never_cancelled,
+    ) -> Topic:
+        """Change a topic's rule and/or rename it; a changed rule is re-evaluated at once.
+
+        All or nothing: a bad rule, a taken name or a cancel leaves the topic as it was.
+        """
+        topic = store.topic_by_name(self.db, name)
+        new_rule = topic.rule if rule is None else rule
+        parse_rule(new_rule)
+        with self.db.atomic():
+            store.update_topic(self.db, topic.id, new_rule, new_name)
+            if new_rule.strip() != topic.rule:
+                store.reevaluate_topic(self.db, topic.id, progress, cancelled)
+        return store.topic_by_id(self.db, topic.id)
+
+    def rename_topic(self, name: str, new_name: str) -> Topic:
+        return self.edit_topic(name, None, new_name)
+
+    def remove_topic(self, name: str) -> Changes:
+        """Delete a topic and its assignments; articles are untouched (topics are views)."""
+        topic = store.topic_by_name(self.db, name)
+        store.delete_topic(self.db, topic.id)
+        return Changes(topics=True)
+
+    def reassign_topic(
+        self,
+        name: str,
+        progress: Progress = no_progress,
+        cancelled: CancelCheck = never_cancelled,
+    ) -> Topic:
+        """Re-evaluate one topic over the whole library (the GUI runs this in a worker)."""
+        topic = store.topic_by_name(self.db, name)
+        store.reevaluate_topic(self.db, topic.id, progress, cancelled)
+        return store.topic_by_id(self.db, topic.id)
+
+    def reassign_topics(
+        self, progress: Progress = no_progress, cancelled: CancelCheck = never_cancelled
+    ) -> Changes:
+        """Re-evaluate every topic over the whole library."""
+        store.reevaluate_all(self.db, progress, cancelled)
+        return Changes(topics=True, stories=True)
+
+    def recount_topics(self) -> None:
+        """Recompute every topic's counts from its assignments (a repair; normally unneeded)."""
+        store.recount(self.db)
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str,
+        topic: str | None = None,
+        source: str | None = None,
+        unread: bool = False,
+        limit: int = 50,
+    ) -> list[SearchHit]:
+        """Search titles, bodies and notes; any input is safe (nothing to search -> []).
+
+        Combines with a topic, a source and a read-state filter. One hit per story.
+        """
+        node = parse_search(query)
+        if node is None:
+            return []
+        topic_id = self.topic_id(topic) if topic else None
+        source_id = self.source_id(source) if source else None
+        return search_store.search(
+            self.db, node, topic_id=topic_id, source_id=source_id, unread=unread, limit=limit
+        )
+
+    def search_story_ids(self, query: str, limit: int = 10_000) -> list[int]:
+        """Ids of stories with a matching article or note, for the stories list filter."""
+        node = parse_search(query)
+        return [] if node is None else search_store.matching_story_ids(self.db, node, limit)

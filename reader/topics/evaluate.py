@@ -1,0 +1,40 @@
+"""Scoring many topics over articles held in memory (the import path)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reader.errors import RuleSyntaxError
+from reader.query import Matcher, parse_rule
+from reader.query.matcher import Weights
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRule:
+    """A stored topic as the evaluator needs it. ``threshold`` 0 means a plain rule."""
+
+    topic_id: int
+    rule: str
+    threshold: float
+
+
+class TopicEvaluator:
+    """Compiled matchers for a set of topics; ``topics_for`` scores one article."""
+
+    def __init__(self, rules: list[TopicRule], weights: Weights) -> None:
+        self._matchers: list[tuple[int, float, Matcher]] = []
+        for r in rules:
+            try:
+                node = parse_rule(r.rule)
+            except RuleSyntaxError:  # a rule stored by an older build that no longer parses
+                continue
+            self._matchers.append((r.topic_id, r.threshold, Matcher(node, weights)))
+
+    def topics_for(self, title: str, body: str) -> list[tuple[int, float]]:
+        """``(topic_id, score)`` for every topic the article belongs to."""
+        out: list[tuple[int, float]] = []
+        for topic_id, threshold, matcher in self._matchers:
+            score = matcher.score(title, body)
+            if score is not None and score >= threshold:
+                out.append((topic_id, score))
+        return out
