@@ -1,9 +1,137 @@
-"""Command-line commands for safety."""
+"""``broadsheet backup``, ``restore``, ``backups``, ``check`` and ``repair``.
+
+``restore`` never opens the current library as a library, so it works when that file is
+damaged, truncated or written by a newer Broadsheet; the replaced file is moved aside.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from reader.cli.output import progress_bar, with_library
+from reader.errors import DamagedLibraryError
+from reader.library import Library
+from reader.paths import default_library_path
+from reader.types import CheckReport
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this module's subcommands (none yet)."""
+    from reader.cli import add_library_option
+
+    cmd = commands.add_parser(
+        "backup", help="back up the library now (default: a dated file in backups/)"
+    )
+    cmd.add_argument(
+        "dest", nargs="?", type=Path, metavar="DEST",
+        help="folder to put the dated backup in, or a new file name",
+    )
+    add_library_option(cmd)
+    cmd.set_defaults(handler=with_library(run_backup))
+
+    cmd = commands.add_parser(
+        "restore",
+        help="replace the library with a backup (the current file is moved aside, not deleted)",
+    )
+    cmd.add_argument(
+        "backup", type=Path, metavar="BACKUP",
+        help="a backup file, or 'newest' for the newest good dated backup",
+    )
+    add_library_option(cmd)
+    cmd.set_defaults(handler=run_restore)
+
+    cmd = commands.add_parser("backups", help="list the dated backups, newest first")
+    add_library_option(cmd)
+    cmd.set_defaults(handler=run_list)
+
+    cmd = commands.add_parser(
+        "check", help="full integrity check, and the search index against the articles"
+    )
+    add_library_option(cmd)
+    cmd.set_defaults(handler=with_library(run_check))
+
+    cmd = commands.add_parser(
+        "repair",
+        help="rebuild the search index and the stories/topics from the articles (notes kept)",
+    )
+    add_library_option(cmd)
+    cmd.set_defaults(handler=run_repair)
+
+
+def _library_path(args: argparse.Namespace) -> Path:
+    path = getattr(args, "library", None)
+    return Path(path) if path is not None else default_library_path()
+
+
+def run_backup(args: argparse.Namespace, library: Library) -> int:
+    made = library.backup(args.dest)
+    print(f"Backed up {library.path} to {made}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    library = _library_path(args)
+    backup: Path = args.backup
+    if str(backup) == "newest" and not backup.exists():
+        info = Library.newest_good_backup(library)
+        if info is None:
+            print(f"broadsheet: {library}: no good backup found", file=sys.stderr)
+            return 1
+        backup = Path(info.path)
+    moved = Library.restore_from(backup, library)
+    print(f"Restored {library} from {backup}")
+    if moved is not None:
+        print(f"The replaced library was kept as {moved}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    library = _library_path(args)
+    found = Library.list_backups_of(library)
+    if not found:
+        print(f"No backups of {library} yet (make one with `broadsheet backup`).")
+        return 0
+    for info in found:
+        when = info.created.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"{when}  {info.size_bytes / 1_048_576:8.1f} MB  {info.path}")
+    return 0
+
+
+def print_check(report: CheckReport) -> None:
+    kind = "Full integrity check" if report.full else "Quick check"
+    print(f"{kind}: {'ok' if report.ok else 'PROBLEMS FOUND'} ({report.seconds:.1f} s)")
+    print(f"Articles: {report.articles} (search index: {report.articles_indexed})")
+    print(f"Notes: {report.notes} (search index: {report.notes_indexed})")
+    for problem in report.problems:
+        print(f"  problem: {problem}")
+
+
+def run_check(args: argparse.Namespace, library: Library) -> int:
+    report = library.check(full=True)
+    print_check(report)
+    if not report.ok:
+        print(
+            "broadsheet: run `broadsheet repair` to rebuild the search index and stories, "
+            "or `broadsheet restore newest` to go back to the newest good backup",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def run_repair(args: argparse.Namespace) -> int:
+    path = _library_path(args)
+    try:
+        library = Library.open(path, create=False)
+    except DamagedLibraryError as exc:
+        print(f"broadsheet: {exc}", file=sys.stderr)
+        print("Salvaging every readable row into a fresh library...", file=sys.stderr)
+        moved = Library.salvage_file(path)
+        print(f"The damaged file was kept as {moved}", file=sys.stderr)
+        library = Library.open(path, create=False)
+    with library, progress_bar() as bar:
+        report = library.repair(progress=bar)
+    print_check(report)
+    print(f"Repaired {library.path}; notes and your grouping corrections were kept.")
+    return 0

@@ -1,9 +1,183 @@
-"""Facade verbs for safety. Mixed into :class:`reader.library.Library`."""
+"""Facade verbs for data safety: backups, restore, check and repair.
+
+Mixed into :class:`reader.library.Library`. Opening a library through the facade takes a
+backup before any schema migration and, once a day, on first open (then prunes old backups).
+Restoring must work when the library cannot be opened at all, so :meth:`restore_from` is a
+classmethod that never opens the current file as a library.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import Self
+
+from reader.errors import BroadsheetError, DamagedLibraryError
 from reader.library.base import LibraryBase
+from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
+from reader.storage import backup as backups
+from reader.storage import integrity
+from reader.storage.connection import BeforeMigrate, open_database
+from reader.types import BackupInfo, CheckReport
 
 
 class SafetyVerbs(LibraryBase):
-    """Verbs for safety (filled in by the safety issue)."""
+    """Backups, restore, check and repair."""
+
+    #: Why the last automatic backup was not taken (None when it was, or was not due).
+    backup_warning: str | None = None
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        create: bool = True,
+        before_migrate: BeforeMigrate | None = None,
+    ) -> Self:
+        """Open as :meth:`LibraryBase.open` does, backing up before any schema migration."""
+        return super().open(
+            path,
+            create=create,
+            before_migrate=before_migrate or backups.backup_before_migration,
+        )
+
+    def _after_open(self) -> None:
+        super()._after_open()
+        self.daily_backup()
+
+    # ------------------------------------------------------------------ backups
+
+    def daily_backup(self) -> Path | None:
+        """Take the day's automatic backup if none was taken today, then prune.
+
+        Never fails the open: a backup that cannot be written (disk full, read-only folder)
+        leaves its reason in :attr:`backup_warning`. Empty libraries are not backed up, and
+        neither is one whose backup would eat the last free space beside it.
+        """
+        self.backup_warning = None
+        try:
+            if backups.is_empty(self.db) or not backups.backup_due(self.path):
+                return None
+            if not backups.enough_space_for(self.path):
+                self.backup_warning = (
+                    f"{self.path}: the daily backup was skipped: too little free disk space"
+                )
+                return None
+            made = self.backup()
+        except (BroadsheetError, OSError, sqlite3.Error) as exc:
+            self.backup_warning = f"the daily backup failed: {exc}"
+            return None
+        with contextlib.suppress(OSError, sqlite3.Error):
+            backups.prune(self.path, backups.keep_setting(self.db))
+        return made
+
+    def backup(self, dest: Path | None = None) -> Path:
+        """Back up the library now (online: other processes may keep writing).
+
+        ``dest`` None: a dated file in ``backups/`` next to the library. An existing folder:
+        the dated file inside it. Otherwise that exact file name, which must not exist.
+        """
+        return backups.backup_connection(self.path, self.db.conn, dest)
+
+    def list_backups(self) -> list[BackupInfo]:
+        """The dated backups in ``backups/``, newest first."""
+        return backups.list_backups(self.path)
+
+    def backup_keep(self) -> int:
+        """How many automatic backups are kept (default 7)."""
+        return backups.keep_setting(self.db)
+
+    def set_backup_keep(self, keep: int) -> None:
+        backups.set_keep_setting(self.db, keep)
+
+    def restore_backup(self, backup: Path | str) -> Path | None:
+        """Replace this library with ``backup`` and reopen it; return where the replaced
+        file was moved (``*.replaced-<timestamp>``)."""
+        backup = Path(backup)
+        backups.verify_backup(backup)
+        self.db.close()
+        try:
+            moved = backups.restore(backup, self.path)
+        finally:
+            self.db = open_database(self.path)
+        return moved
+
+    @classmethod
+    def restore_from(cls, backup: Path | str, library: Path | str) -> Path | None:
+        """Restore ``backup`` in place of the library at ``library`` without opening it
+        (it may be damaged). Returns where the replaced file was moved, if there was one."""
+        return backups.restore(Path(backup), Path(library))
+
+    @classmethod
+    def list_backups_of(cls, library: Path | str) -> list[BackupInfo]:
+        """The dated backups of the library at ``library`` (which need not open)."""
+        return backups.list_backups(Path(library))
+
+    @classmethod
+    def salvage_file(cls, library: Path | str) -> Path | None:
+        """Copy the readable rows of a library that will not open into a fresh file in its
+        place; return where the damaged file was moved. Follow with :meth:`repair`."""
+        return integrity.salvage(Path(library)).damaged_moved_to
+
+    @classmethod
+    def newest_good_backup(cls, library: Path | str) -> BackupInfo | None:
+        """The newest dated backup that passes the integrity check, for "restore the newest
+        good backup" offers when ``library`` is damaged."""
+        for info in backups.list_backups(Path(library)):
+            try:
+                backups.verify_backup(Path(info.path))
+            except BroadsheetError:
+                continue
+            return info
+        return None
+
+    # ------------------------------------------------------------------ check and repair
+
+    def quick_check(self) -> list[str]:
+        """``PRAGMA quick_check`` on this connection: the problems found, [] if sound."""
+        return integrity.quick_check(self.db.conn)
+
+    def check(self, full: bool = True) -> CheckReport:
+        """Full (or quick) integrity check plus both search indexes against their tables."""
+        return integrity.check(self.db, full=full)
+
+    def repair(
+        self, progress: Progress = no_progress, cancelled: CancelCheck = never_cancelled
+    ) -> CheckReport:
+        """Rebuild everything derived from the articles; never touch notes or corrections.
+
+        If the file's pages are damaged, its readable rows are first salvaged into a fresh
+        library and the damaged file is moved aside (``*.damaged-<timestamp>``). Then: search
+        indexes, story links and aggregates, grouping (``regroup``, when available) and topic
+        assignments. Returns the check after repair.
+        """
+        if integrity.integrity_check(self.db.conn, limit=1):
+            self.db.close()
+            try:
+                integrity.salvage(self.path, progress)
+            finally:
+                self.db = open_database(self.path)
+        progress(0, 0, "Rebuilding the search index")
+        integrity.rebuild_fts(self.db)
+        check_cancelled(cancelled, "repair")
+        integrity.repair_story_links(self.db, progress, cancelled)
+        self._rebuild_derived(progress, cancelled)
+        report = self.check(full=True)
+        if not report.ok:
+            raise DamagedLibraryError(
+                self.path, f"the repair did not fix: {'; '.join(report.problems[:3])}"
+            )
+        return report
+
+    def _rebuild_derived(self, progress: Progress, cancelled: CancelCheck) -> None:
+        """Grouping and topics, through the verbs their mixins provide (if present)."""
+        regroup = getattr(self, "regroup", None)
+        if callable(regroup):
+            progress(0, 0, "Regrouping stories")
+            regroup(progress=progress, cancelled=cancelled)
+        reassign = getattr(self, "reassign_topics", None)
+        if callable(reassign):
+            progress(0, 0, "Reassigning topics")
+            reassign(progress=progress, cancelled=cancelled)

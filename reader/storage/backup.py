@@ -1,0 +1,385 @@
+"""Backups of the library file with SQLite's online backup API, and restoring them.
+
+Why the online backup API and not a file copy: the library runs in WAL mode and may be open in
+another process (the GUI while the CLI imports); copying the main file alone could miss
+committed pages still in the ``-wal`` or catch a half-written checkpoint. The backup API
+copies one consistent snapshot, whoever else is writing.
+
+Backups live in a ``backups/`` folder next to the library, named with a sortable UTC
+timestamp (``library.broadsheet.db.2026-11-21T113000Z.bak``). Each one is written to a
+``.partial`` name, synced and renamed, so a crash never leaves a half backup under a real name.
+A backup is converted to rollback-journal mode so that it is one self-contained file.
+
+Nothing here ever deletes or overwrites a library: ``restore`` and ``move_aside`` rename the
+current file (with its ``-wal``/``-shm``) to ``*.replaced-<timestamp>`` or
+``*.damaged-<timestamp>`` first. Only old *backups* are pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from reader.errors import BroadsheetError, DamagedLibraryError, LibraryError, NotFound
+from reader.storage.connection import read_header
+from reader.storage.schema import APPLICATION_ID, schema_version
+from reader.types import BackupInfo
+
+BACKUP_FOLDER = "backups"
+STAMP_FORMAT = "%Y-%m-%dT%H%M%SZ"
+DEFAULT_KEEP = 7
+#: ``settings`` key holding how many automatic backups to keep.
+KEEP_KEY = "backup.keep"
+#: Pages copied per step of the online backup; between steps other writers may proceed.
+BACKUP_STEP_PAGES = 4096
+#: An automatic backup is skipped when it would leave less than this much free space, so a
+#: backup can never be what fills the disk under the library.
+FREE_SPACE_MARGIN = 64 * 1024 * 1024
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def stamp(when: datetime | None = None) -> str:
+    """A sortable UTC timestamp for file names."""
+    return (when or datetime.now(UTC)).astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def backup_folder(library: Path) -> Path:
+    return library.parent / BACKUP_FOLDER
+
+
+def _name_pattern(library: Path) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(library.name) + r"\.(\d{4}-\d\d-\d\dT\d{6}Z)(?:\.(\d+))?\.bak"
+    )
+
+
+def backup_info(library: Path, path: Path) -> BackupInfo | None:
+    """Describe ``path`` if it is one of ``library``'s dated backups, else None."""
+    match = _name_pattern(library).fullmatch(path.name)
+    if match is None:
+        return None
+    created = datetime.strptime(match.group(1), STAMP_FORMAT).replace(tzinfo=UTC)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return BackupInfo(
+        path=str(path), created=created, size_bytes=size, sequence=int(match[2] or 0)
+    )
+
+
+def list_backups(library: Path) -> list[BackupInfo]:
+    """The dated backups of ``library``, newest first."""
+    folder = backup_folder(library)
+    if not folder.is_dir():
+        return []
+    found = [info for p in folder.iterdir() if (info := backup_info(library, p)) is not None]
+    found.sort(key=lambda b: (b.created, b.sequence), reverse=True)
+    return found
+
+
+def _fresh_backup_path(library: Path, when: datetime | None = None) -> Path:
+    """A new dated name in the backups folder; a counter separates backups in one second."""
+    folder = backup_folder(library)
+    base = f"{library.name}.{stamp(when)}"
+    candidate = folder / f"{base}.bak"
+    counter = 0
+    while candidate.exists():
+        counter += 1
+        candidate = folder / f"{base}.{counter}.bak"
+    return candidate
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (best effort: not every platform can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
+    """Write a consistent snapshot of ``source`` to ``dest`` (which must not exist).
+
+    The copy goes to ``dest.partial`` first and is renamed only once complete and synced.
+    """
+    if dest.exists():
+        raise BroadsheetError(f"{dest}: a file with this name already exists; not overwritten")
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    target = sqlite3.connect(str(partial))
+    try:
+        source.backup(target, pages=BACKUP_STEP_PAGES)
+        # One self-contained file: a WAL-mode copy would need its -wal/-shm beside it.
+        target.execute("PRAGMA journal_mode = DELETE")
+        target.close()
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, dest)
+    except BaseException:
+        target.close()
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_dir(dest.parent)
+    return dest
+
+
+def _storage_message(target: Path, exc: BaseException) -> str:
+    text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.strerror:
+        if "no space" in exc.strerror.lower():
+            return f"{target}: cannot write the backup: the disk is full"
+        return f"{target}: cannot write the backup ({exc.strerror})"
+    if "full" in text:
+        return f"{target}: cannot write the backup: the disk is full"
+    return f"{target}: cannot write the backup ({exc})"
+
+
+def resolve_destination(library: Path, dest: Path | None) -> Path:
+    """Where a backup asked for with ``dest`` goes.
+
+    No destination: a new dated name in ``backups/``. An existing folder: the same dated name
+    inside that folder (never outside it). Anything else: exactly that file name, which must
+    not exist yet, in a folder that must exist. The user's choice is never widened: no parent
+    folders are created and nothing is overwritten.
+    """
+    if dest is None:
+        backup_folder(library).mkdir(parents=True, exist_ok=True)
+        return _fresh_backup_path(library)
+    dest = Path(dest)
+    if dest.is_dir():
+        return dest / _fresh_backup_path(library).name
+    if dest.exists() or dest.is_symlink():
+        raise BroadsheetError(f"{dest}: a file with this name already exists; not overwritten")
+    if not dest.parent.is_dir():
+        raise BroadsheetError(f"{dest}: the folder {dest.parent} does not exist")
+    return dest
+
+
+def backup_connection(
+    library: Path, source: sqlite3.Connection, dest: Path | None = None
+) -> Path:
+    """Back up the open connection ``source`` of ``library``; return the backup's path."""
+    target = resolve_destination(library, dest)
+    try:
+        return copy_database(source, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise BroadsheetError(_storage_message(target, exc)) from exc
+
+
+def backup_file(library: Path, dest: Path | None = None) -> Path:
+    """Back up the library file at ``library`` through a connection of its own.
+
+    Used before a migration (the library's own connection is mid-open then) and by tools that
+    must not open the library as a :class:`Library`.
+    """
+    source = sqlite3.connect(f"{library.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return backup_connection(library, source, dest)
+    finally:
+        source.close()
+
+
+def backup_before_migration(library: Path, old_version: int, new_version: int) -> None:
+    """The ``before_migrate`` hook of :func:`reader.storage.connection.open_database`.
+
+    A migration that cannot be backed up first is not run: the error keeps the file unchanged.
+    """
+    try:
+        backup_file(library)
+    except BroadsheetError as exc:
+        raise LibraryError(
+            library,
+            f"could not back up the library before upgrading it from schema {old_version} to "
+            f"{new_version} ({exc}); the library was not changed",
+        ) from exc
+
+
+def prune(library: Path, keep: int) -> list[Path]:
+    """Delete the oldest dated backups beyond the newest ``keep``; return what was removed.
+
+    Leftover ``.partial`` files (from a backup interrupted by a crash) are removed too.
+    """
+    removed: list[Path] = []
+    folder = backup_folder(library)
+    if folder.is_dir():
+        for stale in folder.glob(f"{glob_escape(library.name)}.*.partial"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+    for info in list_backups(library)[max(keep, 1) :]:
+        with contextlib.suppress(OSError):
+            Path(info.path).unlink()
+            removed.append(Path(info.path))
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob metacharacters in a file name."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def backup_due(library: Path, now: datetime | None = None) -> bool:
+    """True when no dated backup was made today (UTC): the daily backup is taken on first open."""
+    backups = list_backups(library)
+    if not backups:
+        return True
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return backups[0].created.date() != today
+
+
+def enough_space_for(library: Path) -> bool:
+    """Whether an automatic backup leaves a safe margin of free space next to the library."""
+    size = sum(
+        p.stat().st_size for p in (library, Path(f"{library}-wal")) if p.exists()
+    )
+    folder = library.parent
+    free = shutil.disk_usage(folder).free
+    return free - size > FREE_SPACE_MARGIN
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def keep_setting(db: Database) -> int:
+    """How many automatic backups to keep (``settings['backup.keep']``, default 7)."""
+    row = db.conn.execute("SELECT value FROM settings WHERE key = ?", [KEEP_KEY]).fetchone()
+    if row is None:
+        return DEFAULT_KEEP
+    try:
+        return max(1, int(row[0]))
+    except ValueError:
+        return DEFAULT_KEEP
+
+
+def set_keep_setting(db: Database, keep: int) -> None:
+    if keep < 1:
+        raise BroadsheetError("keep at least one backup")
+    with db.atomic():
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [KEEP_KEY, str(keep)],
+        )
+
+
+def is_empty(db: Database) -> bool:
+    """No articles and no notes: nothing a backup would protect."""
+    row = db.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM notes)"
+    ).fetchone()
+    return not row[0]
+
+
+# --------------------------------------------------------------------------- restoring
+
+
+def verify_backup(path: Path) -> None:
+    """Raise :class:`DamagedLibraryError` unless ``path`` is a sound Broadsheet library
+    this version can read. The file is opened read-only and never changed."""
+    if not path.is_file():
+        raise NotFound(f"{path}: no such backup")
+    header = read_header(path)
+    if header is None:
+        raise DamagedLibraryError(path, "the backup is empty")
+    application_id, user_version = header
+    if application_id not in (0, APPLICATION_ID):
+        raise DamagedLibraryError(path, "this is not a Broadsheet library backup")
+    if user_version > schema_version():
+        raise DamagedLibraryError(
+            path, "this backup was written by a newer Broadsheet; please update Broadsheet"
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
+            has_articles = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'articles'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DamagedLibraryError(path, f"the backup is damaged ({exc})") from exc
+    problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    if problems:
+        raise DamagedLibraryError(
+            path, f"the backup fails the integrity check ({'; '.join(problems[:3])})"
+        )
+    if not has_articles:
+        raise DamagedLibraryError(path, "this is not a Broadsheet library backup")
+
+
+def move_aside(library: Path, label: str, when: datetime | None = None) -> Path | None:
+    """Rename ``library`` and its side files to ``<name>.<label>-<timestamp>``.
+
+    The ``-wal``/``-shm`` keep their suffix after the new name, so the moved pair can still be
+    opened together with sqlite. Returns the new main path, or None if there was no file.
+    """
+    present = [s for s in ("", *_SIDE_FILES) if Path(f"{library}{s}").exists()]
+    if not present:
+        return None
+    base = f"{library}.{label}-{stamp(when)}"
+    target = Path(base)
+    counter = 0
+    while target.exists() or any(Path(f"{target}{s}").exists() for s in _SIDE_FILES):
+        counter += 1
+        target = Path(f"{base}.{counter}")
+    # Side files first: were a crash to interrupt this, a stray -wal left beside a missing
+    # main file could be replayed into a new library, while a main file without its -wal only
+    # lacks its newest commits, which are safe in the moved -wal.
+    for suffix in (*_SIDE_FILES, ""):
+        if suffix in present:
+            os.replace(Path(f"{library}{suffix}"), Path(f"{target}{suffix}"))
+    _fsync_dir(library.parent)
+    return target
+
+
+def checkpoint(library: Path) -> None:
+    """Fold the ``-wal`` into the main file if the file allows it (best effort: a damaged
+    file is moved aside as it is)."""
+    if not library.exists():
+        return
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(str(library), timeout=1)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
+
+def restore(backup: Path, library: Path) -> Path | None:
+    """Put ``backup`` in place of ``library``; return where the replaced file was moved.
+
+    The backup is verified first; the current library (damaged or not) is moved aside as
+    ``*.replaced-<timestamp>``, never deleted or overwritten. The caller must have closed
+    every connection to ``library``.
+    """
+    backup = Path(backup)
+    library = Path(library)
+    verify_backup(backup)
+    checkpoint(library)
+    partial = library.with_name(library.name + ".restoring")
+    try:
+        library.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup, partial)
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        replaced = move_aside(library, "replaced")
+        os.replace(partial, library)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LibraryError(
+            library, f"could not restore {backup.name} ({exc.strerror or exc})"
+        ) from exc
+    _fsync_dir(library.parent)
+    return replaced
