@@ -289,9 +289,13 @@ def write_notes(
 
     With ``single``, everything goes into one document: a relative ``single`` is a name inside
     ``directory`` (and must stay inside it); an absolute one is used as the user gave it. Either
-    way an existing file is never replaced: the ``-2``, ``-3`` rule applies.
+    way an existing file is never replaced: the ``-2``, ``-3`` rule applies. With no notes,
+    nothing is written (the folder is still created).
     """
     root = _prepare_folder(Path(directory))
+    notes = list(notes)
+    if not notes:
+        return []
     if single is not None:
         target = Path(single)
         if target.is_absolute():
@@ -303,7 +307,7 @@ def write_notes(
             folder = _prepare_folder(folder)
         stem = target.stem if target.suffix.lower() == ".md" else target.name
         stem = stem or "notes"
-        text = render_single(list(notes), exported_at)
+        text = render_single(notes, exported_at)
         return [_create_unique(folder, stem, set(), text)]
     taken: set[str] = set()
     written: list[Path] = []

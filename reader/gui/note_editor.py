@@ -1,0 +1,319 @@
+"""The note editor under the article: write Markdown, see it rendered, never lose a word.
+
+The widget never touches the library. It asks for saves through :attr:`NoteEditor.save_requested`
+and the window answers with :meth:`NoteEditor.mark_saved` or :meth:`NoteEditor.mark_failed`.
+Saves are asked for ~0.7 s after the last keystroke (a single-shot timer restarted on every
+edit), on focus-out, when leaving edit mode, and on :meth:`NoteEditor.flush`, which the window
+calls when switching story and on close. So at most the last second of typing is ever at risk.
+
+A failed save keeps the text and shows the error; the next edit (or flush) tries again. Edits
+are counted in revisions so that an acknowledgement for an older text never marks newer
+typing as saved.
+
+Outside editing the note is rendered: Markdown to sanitised HTML (:mod:`reader.markdown`) in a
+``QTextBrowser`` that loads nothing and opens http(s)/mailto links in the system browser only
+when clicked. Clicking anywhere else on the rendered note, or Ctrl+N, starts editing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.markdown import LINK_SCHEMES, render_markdown
+from reader.notes_text import append_block
+
+#: Autosave delay after the last keystroke: comfortably inside the 1 s promise.
+AUTOSAVE_MS = 700
+
+SAVED = "Saved"
+SAVING = "Saving…"
+
+_PLACEHOLDER_HTML = (
+    "<p style='color: gray'>No note yet. Click here or press Ctrl+N to write one "
+    "(Markdown: # headings, - lists, &gt; quotes, *emphasis*, [links](https://…)).</p>"
+)
+
+
+class _RenderedNote(QTextBrowser):
+    """The read-only view. A click on a link opens it externally; any other click edits."""
+
+    edit_requested = Signal()
+    link_opened = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self._press: QPoint | None = None
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        """Never load anything (images, style sheets): the note view is offline and inert."""
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        pressed, self._press = self._press, None
+        if pressed is not None and (pos - pressed).manhattanLength() > 4:
+            return  # a drag to select text, not a click
+        if self.textCursor().hasSelection():
+            return
+        anchor = self.anchorAt(pos)
+        if anchor:
+            url = QUrl(anchor)
+            if url.scheme().lower() in LINK_SCHEMES:
+                self.link_opened.emit(url)
+            return
+        self.edit_requested.emit()
+
+
+class _PlainEdit(QPlainTextEdit):
+    """The editing view; reports focus-out so the editor can save at once."""
+
+    focus_lost = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_lost.emit()
+
+
+class NoteEditor(QWidget):
+    """Markdown note of one story, with autosave and a rendered view."""
+
+    #: ``(story_id, text)``: store this text as the story's note, then call mark_saved/failed.
+    save_requested = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._story_id: int | None = None
+        self._loading = False
+        #: Edits since the story was loaded; what was last asked to be saved; last confirmed.
+        self._revision = 0
+        self._requested = 0
+        self._saved = 0
+        self._error: str | None = None
+        #: Text of stories left while their save had failed: never thrown away.
+        self._unsaved: dict[int, str] = {}
+
+        self.title = QLabel("Note")
+        self.title.setStyleSheet("font-weight: bold")
+        self.indicator = QLabel("")
+        self.indicator.setObjectName("noteIndicator")
+        self.indicator.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.toggle = QPushButton("Edit")
+        self.toggle.setCheckable(True)
+        self.toggle.setToolTip("Edit the note (Ctrl+N); Done shows it rendered")
+        self.toggle.toggled.connect(self._on_toggled)
+
+        self.view = _RenderedNote()
+        self.view.edit_requested.connect(self.start_editing)
+        self.view.link_opened.connect(self._open_link)
+        self.edit = _PlainEdit()
+        self.edit.setPlaceholderText("Write about this story. Markdown works: # - > * [](…)")
+        self.edit.setTabChangesFocus(True)
+        self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.focus_lost.connect(self._on_focus_lost)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.edit)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title)
+        header.addWidget(self.indicator, 1)
+        header.addWidget(self.toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.stack, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
+
+        self.edit_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        self.edit_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.edit_shortcut.activated.connect(self.start_editing)
+
+        self._render()
+        self._set_enabled()
+
+    # ------------------------------------------------------------------ the interface
+
+    def set_story(self, story_id: int | None, text: str) -> None:
+        """Show ``story_id``'s note (None: no story); ``text`` is the stored note.
+
+        Unsaved text of the story being left is saved first. If that save fails, the text is
+        kept in memory and comes back (and is retried) when the user returns to that story,
+        because the editor never throws typed text away. Setting the story that is already
+        shown keeps the text being edited rather than replacing it with an older copy.
+        """
+        self.flush()
+        if story_id is not None and story_id == self._story_id and self._revision > 0:
+            return
+        if self._story_id is not None and not self.is_saved():
+            self._unsaved[self._story_id] = self.edit.toPlainText()
+        self._timer.stop()
+        self._story_id = story_id
+        self._revision = self._requested = self._saved = 0
+        self._error = None
+        pending = self._unsaved.get(story_id) if story_id is not None else None
+        self._loading = True
+        try:
+            self.edit.setPlainText(text if pending is None else pending)
+        finally:
+            self._loading = False
+        self._show_indicator("")
+        self.stop_editing(save=False)
+        self._set_enabled()
+        if pending is not None:
+            self._revision = 1  # unsaved: retry soon, and say so
+            self._error = "an earlier save failed"
+            self._show_indicator(f"Not saved: {self._error} (retrying…)", error=True)
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Ask now for a save of unsaved text (no-op when nothing changed since the last ask)."""
+        self._timer.stop()
+        if self._story_id is None or not self.is_dirty():
+            return
+        self._requested = self._revision
+        self._show_indicator(SAVING)
+        self.save_requested.emit(self._story_id, self.edit.toPlainText())
+
+    def mark_saved(self, story_id: int) -> None:
+        """The window stored the text last requested for ``story_id``."""
+        if story_id != self._story_id:
+            self._unsaved.pop(story_id, None)
+            return
+        self._unsaved.pop(story_id, None)
+        self._saved = self._requested
+        self._error = None
+        self._show_indicator(SAVED if self._saved == self._revision else SAVING)
+
+    def mark_failed(self, story_id: int, message: str) -> None:
+        """The save failed: keep the text, show why, and try again on the next edit or flush."""
+        if story_id != self._story_id:
+            return
+        self._requested = self._saved  # so the text counts as unsaved again
+        self._error = message
+        self._show_indicator(f"Not saved: {message}", error=True)
+
+    def append_quote(self, markdown: str) -> None:
+        """Append a quote block (see :func:`reader.notes_text.format_quote`) and save it now."""
+        if self._story_id is None or not markdown.strip():
+            return
+        self.edit.setPlainText(append_block(self.edit.toPlainText(), markdown))
+        cursor = self.edit.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.edit.setTextCursor(cursor)
+        if not self.is_editing():
+            self._render()
+        self.flush()
+
+    # ------------------------------------------------------------------ state
+
+    def story_id(self) -> int | None:
+        return self._story_id
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def is_dirty(self) -> bool:
+        """True while some edit has not been asked to be saved (or its save failed)."""
+        return self._requested != self._revision
+
+    def is_saved(self) -> bool:
+        return self._saved == self._revision
+
+    def unsaved_stories(self) -> list[int]:
+        """Stories whose text is not stored yet (the window can warn before quitting)."""
+        ids = set(self._unsaved)
+        if self._story_id is not None and not self.is_saved():
+            ids.add(self._story_id)
+        return sorted(ids)
+
+    def is_editing(self) -> bool:
+        return self.stack.currentWidget() is self.edit
+
+    def status_text(self) -> str:
+        return self.indicator.text()
+
+    def start_editing(self) -> None:
+        if self._story_id is None:
+            return
+        self.stack.setCurrentWidget(self.edit)
+        self._sync_toggle(True)
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def stop_editing(self, save: bool = True) -> None:
+        if save:
+            self.flush()
+        self._render()
+        self.stack.setCurrentWidget(self.view)
+        self._sync_toggle(False)
+
+    # ------------------------------------------------------------------ internals
+
+    def _on_text_changed(self) -> None:
+        if self._loading or self._story_id is None:
+            return
+        self._revision += 1
+        if self._error is not None:
+            self._show_indicator(f"Not saved: {self._error} (retrying…)", error=True)
+        else:
+            self._show_indicator(SAVING)
+        self._timer.start()  # restarts: fires AUTOSAVE_MS after the last keystroke
+
+    def _on_focus_lost(self) -> None:
+        self.flush()
+
+    def _on_toggled(self, checked: bool) -> None:
+        if checked:
+            self.start_editing()
+        else:
+            self.stop_editing()
+
+    def _sync_toggle(self, editing: bool) -> None:
+        self.toggle.blockSignals(True)
+        self.toggle.setChecked(editing)
+        self.toggle.setText("Done" if editing else "Edit")
+        self.toggle.blockSignals(False)
+
+    def _render(self) -> None:
+        html = render_markdown(self.edit.toPlainText())
+        self.view.setHtml(html or (_PLACEHOLDER_HTML if self._story_id is not None else ""))
+
+    def _set_enabled(self) -> None:
+        active = self._story_id is not None
+        self.toggle.setEnabled(active)
+        self.edit.setReadOnly(not active)
+
+    def _show_indicator(self, text: str, error: bool = False) -> None:
+        self.indicator.setText(text)
+        self.indicator.setToolTip(text)
+        self.indicator.setStyleSheet("color: #b00020" if error else "color: gray")
+
+    def _open_link(self, url: QUrl) -> None:
+        QDesktopServices.openUrl(url)
