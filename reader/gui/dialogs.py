@@ -1,0 +1,202 @@
+"""Small dialogs and views: welcome page, import summary, topics editor, shortcuts help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.types import ImportReport, Topic
+
+#: Failures listed by name in the summary; the rest are counted.
+MAX_LISTED_FAILURES = 15
+
+
+def import_summary(report: ImportReport) -> str:
+    """The text of the after-import summary: added, already present, failed (with reasons)."""
+    lines = []
+    if report.cancelled:
+        lines.append("The import was cancelled. Files finished before that were kept.")
+    lines.append(f"Added: {report.added} article(s)")
+    lines.append(f"Already present: {report.already_present} article(s)")
+    failed = report.failed
+    lines.append(f"Failed: {len(failed)} file(s)")
+    for outcome in failed[:MAX_LISTED_FAILURES]:
+        lines.append(f"  • {Path(outcome.path).name}: {outcome.error}")
+    if len(failed) > MAX_LISTED_FAILURES:
+        lines.append(f"  … and {len(failed) - MAX_LISTED_FAILURES} more")
+    warnings = [(o.path, w) for o in report.files for w in o.warnings]
+    for path, warning in warnings[:5]:
+        lines.append(f"  note: {Path(path).name}: {warning}")
+    return "\n".join(lines)
+
+
+class WelcomeView(QWidget):
+    """Shown while the library is empty."""
+
+    import_requested = Signal()
+    sample_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Welcome to Broadsheet")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            "Broadsheet reads news dumps offline and groups rewrites of one event into a "
+            "story. Your library is empty: import your own files, or try it on a small "
+            "fictional sample (it is imported into this library; the articles are marked by "
+            "their sample source names)."
+        )
+        text.setWordWrap(True)
+        text.setMaximumWidth(560)
+        self.import_button = QPushButton("Import files…")
+        self.sample_button = QPushButton("Open the sample library")
+        self.import_button.clicked.connect(self.import_requested)
+        self.sample_button.clicked.connect(self.sample_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.sample_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(16)
+        layout.addLayout(buttons)
+        hint = QLabel("You can also drag files onto this window.")
+        hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
+        layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+
+#: (name, rule, topic id or None) -> submits the change; the result comes back via
+#: :meth:`TopicsDialog.show_error` / :meth:`TopicsDialog.set_topics`.
+SaveTopic = Callable[[str, str, "int | None"], None]
+DeleteTopic = Callable[[int], None]
+
+
+class TopicsDialog(QDialog):
+    """Add, edit, rename and delete topics. Writes go through the window's worker."""
+
+    def __init__(
+        self, topics: list[Topic], save: SaveTopic, delete: DeleteTopic,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Topics")
+        self._save = save
+        self._delete = delete
+        self.list = QListWidget()
+        self.name = QLineEdit()
+        self.rule = QLineEdit()
+        self.rule.setPlaceholderText('e.g.  oil OR gas OR "power grid" NOT football')
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d0342c;")
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Rule", self.rule)
+        help_text = QLabel(
+            "Rules: words and \"phrases\", AND / OR / NOT, parentheses, "
+            "title:word, source:name."
+        )
+        help_text.setWordWrap(True)
+        self.new_button = QPushButton("New")
+        self.save_button = QPushButton("Save")
+        self.delete_button = QPushButton("Delete")
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.delete_button):
+            buttons.addWidget(button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(form)
+        layout.addWidget(help_text)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.list.currentItemChanged.connect(self._selected)
+        self.new_button.clicked.connect(self._new)
+        self.save_button.clicked.connect(self._save_clicked)
+        self.delete_button.clicked.connect(self._delete_clicked)
+        self.resize(520, 460)
+        self.set_topics(topics)
+
+    def set_topics(self, topics: list[Topic]) -> None:
+        current = self._current_id()
+        self.list.clear()
+        for topic in topics:
+            item = QListWidgetItem(f"{topic.name}   —   {topic.rule}")
+            item.setData(Qt.ItemDataRole.UserRole, topic)
+            self.list.addItem(item)
+            if topic.id == current:
+                self.list.setCurrentItem(item)
+
+    def _current_topic(self) -> Topic | None:
+        item = self.list.currentItem()
+        topic = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return topic if isinstance(topic, Topic) else None
+
+    def _current_id(self) -> int | None:
+        topic = self._current_topic()
+        return topic.id if topic else None
+
+    def _selected(self, *_: object) -> None:
+        topic = self._current_topic()
+        self.error.clear()
+        if topic is not None:
+            self.name.setText(topic.name)
+            self.rule.setText(topic.rule)
+
+    def _new(self) -> None:
+        self.list.setCurrentItem(None)  # type: ignore[arg-type]
+        self.name.clear()
+        self.rule.clear()
+        self.name.setFocus()
+
+    def _save_clicked(self) -> None:
+        name, rule = self.name.text().strip(), self.rule.text().strip()
+        if not name or not rule:
+            self.show_error("A topic needs a name and a rule.")
+            return
+        self.error.clear()
+        self._save(name, rule, self._current_id())
+
+    def _delete_clicked(self) -> None:
+        topic_id = self._current_id()
+        if topic_id is not None:
+            self._delete(topic_id)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+
+
+def shortcuts_text(rows: list[tuple[str, str]]) -> str:
+    """An HTML table of (keys, what) for Help → Keyboard Shortcuts."""
+    import html
+
+    body = "".join(
+        f"<tr><td style='padding-right:18px'><b>{html.escape(keys)}</b></td>"
+        f"<td>{html.escape(what)}</td></tr>"
+        for keys, what in rows
+    )
+    return f"<table>{body}</table>"

@@ -1,0 +1,298 @@
+"""The right pane: one article, its story's version switcher, and the story's note.
+
+Text comes from :func:`reader.render.body_to_html` (escaped, structured). The browser never
+fetches anything: remote resources resolve to nothing and links open in the system browser
+only when clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QFontMetricsF, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.gui.labels import date_label
+from reader.render import ONLY_CLASS, body_to_html
+from reader.types import Article, VersionRow
+
+#: Readable measure: at most this many average characters per line.
+MEASURE_CH = 70
+MIN_POINT, MAX_POINT = 8, 28
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+class SafeBrowser(QTextBrowser):
+    """A QTextBrowser that loads nothing and hands clicked links to the system browser."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.document().setDefaultStyleSheet(
+            f".{ONLY_CLASS} {{ background-color: rgba(255, 196, 0, 90); }}"
+            " h3 { margin-top: 14px; } p { margin-bottom: 10px; }"
+        )
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        """Never fetch: images and stylesheets named by an article resolve to nothing."""
+        return None
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme().lower() in SAFE_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.apply_measure()
+
+    def apply_measure(self) -> None:
+        """Centre a column of about 70 characters (root-frame margins, not a fixed width)."""
+        metrics = QFontMetricsF(self.document().defaultFont())
+        column = metrics.averageCharWidth() * MEASURE_CH
+        side = max(12.0, (self.viewport().width() - column) / 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if abs(fmt.leftMargin() - side) > 0.5:
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            root.setFrameFormat(fmt)
+
+
+class ReadingPane(QWidget):
+    """Shows one article; asks the window (by signals) to switch versions or quote."""
+
+    version_requested = Signal(int)  # article id
+    highlight_toggled = Signal(bool)
+    quote_requested = Signal()
+
+    def __init__(self, note_editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.article: Article | None = None
+        self.versions: list[VersionRow] = []
+        self.note_editor = note_editor
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setForegroundRole(self.meta.foregroundRole().PlaceholderText)
+        self.meta.setOpenExternalLinks(False)
+        self.meta.linkActivated.connect(self._open_meta_link)
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(6)
+
+        self.prev_button = QToolButton()
+        self.prev_button.setText("◀")
+        self.prev_button.setToolTip("Previous version ([)")
+        self.prev_button.clicked.connect(self.previous_version)
+        self.next_button = QToolButton()
+        self.next_button.setText("▶")
+        self.next_button.setToolTip("Next version (])")
+        self.next_button.clicked.connect(self.next_version)
+        self.version_label = QLabel()
+        self.highlight_box = QCheckBox("Highlight what only this version says")
+        self.highlight_box.setChecked(True)
+        self.highlight_box.toggled.connect(self.highlight_toggled)
+        switcher = QHBoxLayout()
+        switcher.addWidget(self.prev_button)
+        switcher.addWidget(self.version_label)
+        switcher.addWidget(self.next_button)
+        switcher.addStretch(1)
+        switcher.addWidget(self.highlight_box)
+        self.switcher = QWidget()
+        self.switcher.setLayout(switcher)
+        switcher.setContentsMargins(0, 0, 0, 0)
+
+        self.browser = SafeBrowser()
+        self.browser.setContextMenuPolicy(self.browser.contextMenuPolicy().CustomContextMenu)
+        self.browser.customContextMenuRequested.connect(self._context_menu)
+        self.quote_action = QAction("Quote in note", self)
+        self.quote_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.quote_action.triggered.connect(self.quote_requested)
+
+        header = QWidget()
+        head = QVBoxLayout(header)
+        head.setContentsMargins(12, 8, 12, 4)
+        head.addWidget(self.title)
+        head.addWidget(self.meta)
+        chips_row = QWidget()
+        chips_row.setLayout(self.chips)
+        self.chips.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(chips_row)
+        head.addWidget(self.switcher)
+
+        article_box = QWidget()
+        article_layout = QVBoxLayout(article_box)
+        article_layout.setContentsMargins(0, 0, 0, 0)
+        article_layout.setSpacing(0)
+        article_layout.addWidget(header)
+        article_layout.addWidget(self.browser, 1)
+
+        self.splitter = QSplitter()
+        self.splitter.setOrientation(self.splitter.orientation().Vertical)
+        self.splitter.addWidget(article_box)
+        self.splitter.addWidget(note_editor)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.clear()
+
+    # ----------------------------------------------------------------- content
+
+    def clear(self, message: str = "Select a story to read it.") -> None:
+        self.article = None
+        self.versions = []
+        self.title.setText("")
+        self.meta.setText("")
+        self._set_chips(())
+        self.switcher.hide()
+        self.browser.setHtml(f"<p>{message}</p>")
+        self.browser.apply_measure()
+
+    def show_article(
+        self,
+        article: Article,
+        versions: Sequence[VersionRow],
+        unique: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        self.article = article
+        self.versions = list(versions)
+        self.title.setText(article.title)
+        bits = [article.source]
+        when = date_label(article.published, article.published_inferred)
+        if when:
+            bits.append(when)
+        if article.author:
+            bits.append(f"by {article.author}")
+        meta = " · ".join(_escape(b) for b in bits)
+        if article.url:
+            meta += f' · <a href="{_escape(article.url)}">Open original</a>'
+        self.meta.setText(meta)
+        if article.published_inferred:
+            self.meta.setToolTip("The date is approximate: it was inferred from the text.")
+        else:
+            self.meta.setToolTip("")
+        self._set_chips(article.topics)
+        self._update_switcher()
+        spans = unique if self.highlight_box.isChecked() else ()
+        self.browser.setHtml(body_to_html(article.body, spans))
+        self.browser.apply_measure()
+        self.browser.verticalScrollBar().setValue(0)
+
+    def _set_chips(self, topics: Sequence[str]) -> None:
+        while self.chips.count():
+            item = self.chips.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for name in topics:
+            chip = QLabel(name)
+            chip.setObjectName("chip")
+            chip.setStyleSheet(
+                "QLabel#chip { border: 1px solid palette(mid); border-radius: 9px;"
+                " padding: 1px 8px; background: palette(alternate-base); }"
+            )
+            chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.chips.addWidget(chip)
+        self.chips.addStretch(1)
+
+    def version_index(self) -> int:
+        if self.article is None:
+            return -1
+        for index, version in enumerate(self.versions):
+            if version.article_id == self.article.id:
+                return index
+        return -1
+
+    def _update_switcher(self) -> None:
+        index = self.version_index()
+        if len(self.versions) <= 1 or index < 0:
+            self.switcher.hide()
+            return
+        current = self.versions[index]
+        self.version_label.setText(
+            f"Version {index + 1} of {len(self.versions)} · {current.source}"
+        )
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.versions) - 1)
+        self.switcher.show()
+
+    def previous_version(self) -> None:
+        index = self.version_index()
+        if index > 0:
+            self.version_requested.emit(self.versions[index - 1].article_id)
+
+    def next_version(self) -> None:
+        index = self.version_index()
+        if 0 <= index < len(self.versions) - 1:
+            self.version_requested.emit(self.versions[index + 1].article_id)
+
+    # ----------------------------------------------------------------- text size & scrolling
+
+    def zoom(self, steps: int) -> int:
+        font = self.browser.document().defaultFont()
+        size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+        size = max(MIN_POINT, min(MAX_POINT, size + steps))
+        self.set_point_size(size)
+        return int(size)
+
+    def set_point_size(self, size: float) -> None:
+        font = self.browser.document().defaultFont()
+        font.setPointSizeF(max(MIN_POINT, min(MAX_POINT, size)))
+        self.browser.document().setDefaultFont(font)
+        self.browser.apply_measure()
+
+    def point_size(self) -> float:
+        return self.browser.document().defaultFont().pointSizeF()
+
+    def page_down(self) -> bool:
+        """Scroll one page; False when already at the end (the caller moves on)."""
+        bar = self.browser.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            return False
+        bar.setValue(min(bar.maximum(), bar.value() + bar.pageStep()))
+        return True
+
+    def selected_text(self) -> str:
+        return self.browser.textCursor().selectedText().replace("\u2029", "\n")
+
+    def _context_menu(self, pos: Any) -> None:
+        menu: QMenu = self.browser.createStandardContextMenu()
+        menu.addSeparator()
+        menu.addAction(self.quote_action)
+        self.quote_action.setEnabled(bool(self.selected_text()) and self.article is not None)
+        menu.exec(self.browser.mapToGlobal(pos))
+
+    def _open_meta_link(self, link: str) -> None:
+        url = QUrl(link)
+        if url.scheme().lower() in SAFE_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

@@ -1,0 +1,156 @@
+"""Turning an article's plain-text body into safe, readable HTML for the reading pane.
+
+Bodies are stored as plain text with light structure (see :class:`reader.types.ParsedArticle`):
+paragraphs separated by blank lines, headings on their own line, ``1. `` numbered items and
+``• `` bullets. This module turns that into a small HTML subset that ``QTextBrowser`` renders
+well. It lives in the Qt-free core so it can be unit-tested and reused by exports.
+
+Every piece of text is escaped with :func:`html.escape`: an article can never inject markup.
+Bare ``http(s)://`` URLs become links (the window opens them only when clicked).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
+_BULLET = re.compile(r"^[•\-\*·▪●]\s+(.*)$")
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+#: A heading is short and does not read like a sentence.
+HEADING_MAX_CHARS = 80
+
+#: CSS class of sentences found only in this version (styled by the GUI).
+ONLY_CLASS = "only"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str  # stripped
+    start: int  # offset of ``text`` in the body
+
+
+def _lines(body: str) -> list[_Line | None]:
+    """Stripped lines with their offsets; ``None`` marks a blank line."""
+    out: list[_Line | None] = []
+    offset = 0
+    for raw in body.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        if stripped:
+            lead = len(content) - len(content.lstrip())
+            out.append(_Line(stripped, offset + lead))
+        else:
+            out.append(None)
+        offset += len(raw)
+    return out
+
+
+def _is_heading(line: _Line, next_blank: bool) -> bool:
+    text = line.text
+    if len(text) > HEADING_MAX_CHARS or _NUMBERED.match(text) or _BULLET.match(text):
+        return False
+    if text.endswith(":"):
+        return True
+    return next_blank and text[-1] not in ".!?\"'”’…)" and len(text.split()) <= 10
+
+
+def _inline(text: str) -> str:
+    """Escape text and turn bare URLs into links."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        url = html.escape(match.group(0), quote=True)
+        out.append(f'<a href="{url}">{url}</a>')
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _marked(text: str, start: int, spans: Sequence[tuple[int, int]]) -> str:
+    """Inline HTML for ``text`` (at body offset ``start``) with ``spans`` highlighted."""
+    end = start + len(text)
+    cuts: list[tuple[int, int]] = []
+    for a, b in spans:
+        lo, hi = max(a, start), min(b, end)
+        if lo < hi:
+            cuts.append((lo - start, hi - start))
+    if not cuts:
+        return _inline(text)
+    cuts.sort()
+    out: list[str] = []
+    pos = 0
+    for lo, hi in cuts:
+        lo = max(lo, pos)
+        if lo >= hi:
+            continue
+        out.append(_inline(text[pos:lo]))
+        out.append(f'<span class="{ONLY_CLASS}">{_inline(text[lo:hi])}</span>')
+        pos = hi
+    out.append(_inline(text[pos:]))
+    return "".join(out)
+
+
+def body_to_html(body: str, highlight: Sequence[tuple[int, int]] = ()) -> str:
+    """HTML for a plain-text body. ``highlight`` holds ``(start, end)`` body offsets to mark.
+
+    Consecutive non-blank lines that are not list items or headings join into one paragraph
+    (hard-wrapped dumps read as flowing text); list items group into ``<ol>``/``<ul>``.
+    """
+    lines = _lines(body)
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    list_kind: str | None = None
+    items: list[str] = []
+
+    def close_paragraph() -> None:
+        if paragraph:
+            blocks.append("<p>" + " ".join(paragraph) + "</p>")
+            paragraph.clear()
+
+    def close_list() -> None:
+        nonlocal list_kind
+        if list_kind and items:
+            blocks.append(f"<{list_kind}>" + "".join(items) + f"</{list_kind}>")
+        items.clear()
+        list_kind = None
+
+    for index, line in enumerate(lines):
+        if line is None:
+            close_paragraph()
+            continue
+        numbered = _NUMBERED.match(line.text)
+        bullet = _BULLET.match(line.text)
+        if numbered or bullet:
+            close_paragraph()
+            kind = "ol" if numbered else "ul"
+            if list_kind != kind:
+                close_list()
+                list_kind = kind
+            match = numbered or bullet
+            assert match is not None
+            item = match.group(2) if numbered else match.group(1)
+            item_start = line.start + match.start(2 if numbered else 1)
+            items.append("<li>" + _marked(item, item_start, highlight) + "</li>")
+            continue
+        nxt = lines[index + 1] if index + 1 < len(lines) else None
+        next_blank = nxt is None
+        if not paragraph and _is_heading(line, next_blank):
+            close_list()
+            blocks.append("<h3>" + _marked(line.text, line.start, highlight) + "</h3>")
+            continue
+        close_list()
+        paragraph.append(_marked(line.text, line.start, highlight))
+    close_paragraph()
+    close_list()
+    return "\n".join(blocks)
+
+
+def quote_markdown(passage: str, source: str, date_label: str) -> str:
+    """A Markdown blockquote of ``passage`` with its attribution, for "Quote in note"."""
+    quoted = "\n".join(f"> {line}".rstrip() for line in passage.strip().splitlines())
+    credit = ", ".join(p for p in (source, date_label) if p)
+    return f"{quoted}\n— {credit}\n" if credit else f"{quoted}\n"
