@@ -5,8 +5,10 @@ would place an article on a day nobody wrote. The first full date in the text wi
 prose usually states the event's date early. The result is midnight UTC, and callers mark it
 ``published_inferred=True``.
 
-Everything is one compiled regular expression searched once per text, so inference stays
-cheap enough to run on every article of a million-article import.
+This runs on every article of a million-article import, so it avoids scanning the text with
+a regular expression (several microseconds per kilobyte in ``re``). Instead it finds the
+years with ``str.find`` (a C-speed scan), then looks only at the few words right before each
+year ("January 30," / "30 January") or the characters right after it ("-01-30").
 """
 
 from __future__ import annotations
@@ -29,21 +31,30 @@ _MONTHS: dict[str, int] = {
     "december": 12, "dec": 12,
 }  # fmt: skip
 
-# Month names are matched Capitalised or UPPER only: "may 5, 2025" in lower case is far
-# more often a verb than a date.
-_MONTH_ALTS = "|".join(
-    sorted({m.capitalize() for m in _MONTHS} | {m.upper() for m in _MONTHS}, key=len, reverse=True)
-)
-_MONTH = rf"(?:{_MONTH_ALTS})\.?"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+#: Month words as written. Only Capitalised or UPPER count: "may 5, 2025" in lower case
+#: is far more often a verb than a date. Abbreviations may carry a period ("Jan.").
+_MONTH_WORDS: dict[str, int] = {}
+for _name, _number in _MONTHS.items():
+    for _form in (_name.capitalize(), _name.upper()):
+        _MONTH_WORDS[_form] = _number
+        if len(_name) <= 4:
+            _MONTH_WORDS[_form + "."] = _number
 
-#: Centuries a news date can fall in. Years are found with ``str.find`` on these prefixes,
-#: which is several times faster than any regular expression scan of the whole text.
+#: "30", "3", "30th", "1st", "2nd", "3rd".
+_DAY_RE = re.compile(r"(0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+
+#: Centuries a news date can fall in; years are found with ``str.find`` on these.
 _CENTURIES = ("19", "20")
 
 #: Characters that, just before four digits, mean they are not a year on their own (part
 #: of a longer number, a decimal, a version or a range).
 _NOT_YEAR_BEFORE = frozenset("0123456789.,-")
+
+#: Punctuation that may wrap the words of a date: "(January 30, 2025)".
+_WRAP = "\"'“‘(["
+
+#: Characters before a year that can hold "Month Day, " or "Day of Month, ".
+_LOOKBACK = 40
 
 
 def _continues_number(text: str, end: int) -> bool:
@@ -70,29 +81,53 @@ def _year_starts(text: str) -> list[int]:
             ):
                 found.append(i)
             i = text.find(prefix, i + 1)
-    found.sort()
+    if len(found) > 1:
+        found.sort()
     return found
 
 
-#: Month-and-day written just before the year ("January 30, " / "30th of January ").
-_BEFORE_YEAR_RE = re.compile(
-    rf"(?:\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+"
-    rf"|\b(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+)\Z"
-)
-
-#: ISO month and day just after the year ("-01-30").
-_ISO_AFTER_YEAR_RE = re.compile(r"-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d])")
-
-#: How far before a year a "Month Day, " prefix can start.
-_LOOKBACK = 32
+def _day(token: str) -> int:
+    match = _DAY_RE.fullmatch(token)
+    return int(match.group(1)) if match else 0
 
 
-def _month_number(name: str) -> int:
-    return _MONTHS[name.rstrip(".").lower()]
+def _month_day_before(text: str, start: int) -> tuple[int, int]:
+    """(month, day) written just before the year at ``start``, or (0, 0)."""
+    if start == 0 or not text[start - 1].isspace():
+        return 0, 0
+    words = text[max(0, start - _LOOKBACK) : start].split()
+    if len(words) < 2:
+        return 0, 0
+    last = words[-1].rstrip(",")
+    # "January 30, 2025" / "Jan. 30th 2025"
+    day = _day(last)
+    if day:
+        month = _MONTH_WORDS.get(words[-2].lstrip(_WRAP), 0)
+        return (month, day) if month else (0, 0)
+    # "30 January 2025" / "30th of January, 2025"
+    month = _MONTH_WORDS.get(last, 0)
+    if not month:
+        return 0, 0
+    before = words[-2]
+    if before == "of" and len(words) >= 3:
+        before = words[-3]
+    day = _day(before.lstrip(_WRAP))
+    return (month, day) if day else (0, 0)
 
 
-def _day_number(text: str) -> int:
-    return int(text.rstrip("stndrh"))
+def _iso_after(text: str, end: int) -> tuple[int, int]:
+    """(month, day) of an ISO "-MM-DD" right after the year ending at ``end``, or (0, 0)."""
+    tail = text[end : end + 7]
+    if (
+        len(tail) >= 6
+        and tail[0] == "-"
+        and tail[3] == "-"
+        and tail[1:3].isdigit()
+        and tail[4:6].isdigit()
+        and not tail[6:7].isdigit()
+    ):
+        return int(tail[1:3]), int(tail[4:6])
+    return 0, 0
 
 
 def infer_date(text: str) -> datetime | None:
@@ -105,21 +140,13 @@ def infer_date(text: str) -> datetime | None:
     """
     for start in _year_starts(text):
         end = start + 4
-        year = int(text[start:end])
-        month = day = 0
-        iso = _ISO_AFTER_YEAR_RE.match(text, end)
-        if iso is not None:
-            month, day = int(iso.group(1)), int(iso.group(2))
-        else:
-            before = _BEFORE_YEAR_RE.search(text[max(0, start - _LOOKBACK) : start])
-            if before is None:
+        month, day = _iso_after(text, end)
+        if not month:
+            month, day = _month_day_before(text, start)
+            if not month:
                 continue
-            if before["m1"]:
-                month, day = _month_number(before["m1"]), _day_number(before["d1"])
-            else:
-                month, day = _month_number(before["m2"]), _day_number(before["d2"])
         try:
-            return datetime(year, month, day, tzinfo=UTC)
+            return datetime(int(text[start:end]), month, day, tzinfo=UTC)
         except ValueError:
             continue
     return None
