@@ -199,8 +199,15 @@ def group(
         large_set = set(large)
         return not any(apart_of.get(m, set()) & large_set for m in small)
 
+    pinned = {x for pair in constraints.together for x in pair}
+
     def average_ok(ra: int, rb: int) -> bool:
-        ma, mb = groups.members[ra], groups.members[rb]
+        # Articles the user placed by hand do not vote: a moved-in outlier must not keep
+        # the story's genuine versions out.
+        ma = [m for m in groups.members[ra] if m not in pinned]
+        mb = [m for m in groups.members[rb] if m not in pinned]
+        if not ma or not mb:
+            return True
         pairs = [(x, y) for x in ma for y in mb]
         if len(pairs) > t.MAX_LINK_PAIRS:
             step = len(pairs) / t.MAX_LINK_PAIRS

@@ -242,6 +242,20 @@ def fold_surname(word: str, *, person: bool = True) -> str:
     return re.sub(r"(.)\1", r"\1", key)
 
 
+def entity_key(display: str, kind: str) -> str:
+    """The matching key of a stored facet name (its display form and kind)."""
+    if kind == "person":
+        return fold_surname(display.split()[-1])
+    if " " not in display and display.isalpha() and not _is_acronym(display):
+        return fold_surname(display, person=False)
+    return display.lower()
+
+
+def facet_name(entity: Entity) -> str:
+    """How a name is shown as a facet: a person by surname ("Putin"), others in full."""
+    return entity.name.split()[-1] if entity.kind == "person" else entity.name
+
+
 def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
     """Merge "Vladimir Putin" and "Putin" (and "Putin" alone) under the surname key."""
     entities: dict[str, list[object]] = {}  # key -> [display, mentions, kind]

@@ -1,9 +1,77 @@
-"""Facade verbs for stories. Mixed into :class:`reader.library.Library`."""
+"""Facade verbs for stories and facets. Mixed into :class:`reader.library.Library`.
+
+Every verb is a thin call into :mod:`reader.storage.stories` / :mod:`reader.storage.entities`;
+writes return :class:`reader.types.Changes` so each pane can decide whether to refresh.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from reader.library.base import LibraryBase
+from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.storage import entities as entity_store
+from reader.storage import reading
+from reader.storage import stories as story_store
+from reader.types import Changes, Facet, GroupReason, SentenceSpan, StoryDetail
 
 
 class StoryVerbs(LibraryBase):
-    """Verbs for stories (filled in by the stories issue)."""
+    """Grouping, explanations, corrections and people & places facets."""
+
+    def regroup(
+        self, progress: Progress = no_progress, cancelled: CancelCheck = never_cancelled
+    ) -> int:
+        """Regroup the whole library under the user's corrections; returns the story count.
+
+        Cancelling raises :class:`reader.errors.Cancelled` and leaves the library unchanged.
+        """
+        return story_store.regroup(self.db, progress, cancelled)
+
+    def story(self, story_id: int, with_reasons: bool = True) -> StoryDetail:
+        """A story with its versions (oldest first), why they are grouped, and its note."""
+        row = reading.story_by_id(self.db, story_id)
+        note = story_store.note_of(self.db, story_id)
+        return StoryDetail(
+            story=row,
+            versions=tuple(reading.versions(self.db, story_id)),
+            reasons=tuple(story_store.reasons(self.db, story_id)) if with_reasons else (),
+            note=note,
+        )
+
+    def stories(self, min_size: int = 1) -> Iterator[StoryDetail]:
+        """Every story with at least ``min_size`` versions, biggest first (no reasons)."""
+        for story_id in story_store.story_ids(self.db, min_size):
+            yield self.story(story_id, with_reasons=False)
+
+    def explain(self, article_a: int, article_b: int) -> GroupReason:
+        """Why two versions are (or would be) grouped: score and shared facts."""
+        return story_store.explain_pair(self.db, article_a, article_b)
+
+    def merge_stories(self, keep: int, other: int) -> Changes:
+        story_id = story_store.merge(self.db, keep, other)
+        return Changes(stories=True, notes=True, story_ids=(story_id, other))
+
+    def split_article(self, article_id: int) -> Changes:
+        old = story_store.story_of(self.db, article_id)
+        new = story_store.split(self.db, article_id)
+        return Changes(stories=True, notes=True, story_ids=(old, new))
+
+    def move_article(self, article_id: int, story_id: int) -> Changes:
+        old = story_store.story_of(self.db, article_id)
+        story_store.move(self.db, article_id, story_id)
+        return Changes(stories=True, notes=True, story_ids=(old, story_id))
+
+    def unique_sentences(self, article_id: int) -> list[SentenceSpan]:
+        """Sentences of this version found in no other version of its story."""
+        return story_store.unique_of(self.db, article_id)
+
+    def facets(self, limit: int = 50, include_hidden: bool = False) -> list[Facet]:
+        """People & places with article counts, most mentioned first."""
+        return entity_store.facets(self.db, limit, include_hidden)
+
+    def hide_facet(self, facet_id: int, hidden: bool = True) -> Changes:
+        with self.db.atomic():
+            entity_store.set_hidden(self.db, facet_id, hidden)
+        return Changes(topics=True)
+

@@ -1,19 +1,195 @@
-"""Story membership and story aggregates.
+"""Story persistence: features and postings, assigning stories, regrouping, corrections.
 
-Placeholder until grouping lands: every new article gets a story of its own.
+Contracts with the import pipeline: :func:`assign_new_articles` runs inside each file's
+transaction right after the articles are inserted (``story_id`` still NULL) and never
+commits; :func:`refresh_stories` then recomputes the touched stories' aggregates.
+
+Stable stories: notes (``notes.story_id``) and read state survive regrouping. Read and
+starred live on articles. A full regroup maps each new cluster onto the old story id it
+overlaps most, so ids and notes stay put; a note whose story id is not reused moves to the
+cluster holding that story's oldest article, joined to any note already there. No function
+here deletes a note.
+
+Corrections (table ``corrections``):
+
+- ``alone`` (article_id): from a split. The article joins nothing automatically, and
+  nothing joins it.
+- ``together`` (article_id, other_id): from a merge or a move. The two always share a story.
+- ``apart`` (article_id, other_id): from a move. The two never share a story again.
+
+A later correction overrides older ones that contradict it (a move deletes the moved
+article's old ``alone``/``together``/``apart`` rows that involve the target story).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from reader.errors import Cancelled, InvalidOperation, NotFound
+from reader.grouping import features as feat
+from reader.grouping.candidates import block_df_cap, storable_keys
+from reader.grouping.clusters import Constraints, Item, group
+from reader.grouping.entities import facet_name, extract_entities
+from reader.grouping.explain import explain
+from reader.grouping.representative import representative
+from reader.grouping.scoring import Rarity
+from reader.grouping.unique import unique_sentences
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.storage import entities as entity_store
+from reader.types import GroupReason, SentenceSpan
 
 #: Separates source names inside ``stories.sources``.
 SOURCE_SEPARATOR = "\x1f"
+
+#: Joins two notes when their stories merge (both are kept, in story order).
+NOTE_SEPARATOR = "\n\n---\n\n"
+
+_CHUNK = 500
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _articles(db: Database, ids: Sequence[int]) -> dict[int, tuple[str, str, int | None, bool]]:
+    out: dict[int, tuple[str, str, int | None, bool]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in db.conn.execute(
+            f"SELECT id, title, body, published_ts, published_inferred FROM articles"
+            f" WHERE id IN ({marks})",
+            list(chunk),
+        ):
+            out[int(row[0])] = (row[1], row[2], row[3], bool(row[4]))
+    return out
+
+
+def _bodies(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    return {i: v[1] for i, v in _articles(db, sorted(set(ids))).items()}
+
+
+def library_size(db: Database) -> int:
+    return int(db.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+
+
+def _df(db: Database, keys: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(keys))
+    out: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for key, df in db.conn.execute(
+            f"SELECT key, df FROM feature_df WHERE key IN ({marks})", chunk
+        ):
+            out[key] = int(df)
+    return out
+
+
+def _bump_df(db: Database, features: Iterable[feat.Features], sign: int = 1) -> None:
+    counts: dict[str, int] = {}
+    for f in features:
+        for key in f.keys():
+            counts[key] = counts.get(key, 0) + sign
+    db.conn.executemany(
+        "INSERT INTO feature_df (key, df) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
+        list(counts.items()),
+    )
+
+
+def compute_features(
+    db: Database, article_ids: Sequence[int], cancelled: CancelCheck = never_cancelled
+) -> dict[int, feat.Features]:
+    """Extract and store features, document frequencies and entities of new articles."""
+    rows = _articles(db, article_ids)
+    computed: dict[int, feat.Features] = {}
+    entity_rows: dict[int, dict[str, tuple[str, str]]] = {}
+    for n, (article_id, (title, body, _ts, _inf)) in enumerate(rows.items()):
+        if n % 200 == 0 and cancelled():
+            raise Cancelled("grouping")
+        entities = extract_entities(title, body)
+        f = feat.extract(title, body)
+        computed[article_id] = f
+        entity_rows[article_id] = {e.key: (facet_name(e), e.kind) for e in entities}
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO article_features (article_id, data) VALUES (?, ?)",
+        [(a, feat.dumps(f)) for a, f in computed.items()],
+    )
+    _bump_df(db, computed.values())
+    entity_store.add_article_entities(db, entity_rows)
+    return computed
+
+
+def load_features(db: Database, article_ids: Sequence[int]) -> dict[int, feat.Features]:
+    out: dict[int, feat.Features] = {}
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        for article_id, data in db.conn.execute(
+            f"SELECT article_id, data FROM article_features WHERE article_id IN ({marks})",
+            list(chunk),
+        ):
+            out[int(article_id)] = feat.loads(data)
+    return out
+
+
+def _write_postings(db: Database, feats: dict[int, feat.Features], rarity: Rarity) -> None:
+    rows = [(k, a) for a, f in feats.items() for k in storable_keys(f, rarity)]
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO feature_postings (key, article_id) VALUES (?, ?)", rows
+    )
+
+
+def _rarity_for(db: Database, feats: Iterable[feat.Features]) -> Rarity:
+    keys = {k for f in feats for k in f.keys()}
+    return Rarity(_df(db, keys), library_size(db))
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def constraints_for(db: Database, article_ids: Iterable[int] | None = None) -> Constraints:
+    """The corrections as grouping constraints (all of them, or those touching some ids)."""
+    sql = "SELECT kind, article_id, other_id FROM corrections"
+    rows = db.conn.execute(sql).fetchall()
+    wanted = set(article_ids) if article_ids is not None else None
+    c = Constraints()
+    for kind, a, b in rows:
+        if wanted is not None and a not in wanted and b not in wanted:
+            continue
+        if kind == "alone":
+            c.alone.add(int(a))
+        elif kind == "together" and b is not None:
+            c.together.append((int(a), int(b)))
+        elif kind == "apart" and b is not None:
+            c.apart.add(frozenset((int(a), int(b))))
+    return c
+
+
+def _add_correction(db: Database, kind: str, article_id: int, other_id: int | None) -> None:
+    db.execute(
+        "INSERT INTO corrections (kind, article_id, other_id, created_at) VALUES (?, ?, ?, ?)",
+        [kind, article_id, other_id, _now()],
+    )
+
+
+# --------------------------------------------------------------------------- assigning
+
+
+def _new_story(db: Database) -> int:
+    cursor = db.execute("INSERT INTO stories (created_at) VALUES (?)", [_now()])
+    return int(cursor.lastrowid or 0)
 
 
 def assign_new_articles(
@@ -22,30 +198,107 @@ def assign_new_articles(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> set[int]:
-    """Give each new article (story_id NULL) a story; return the touched story ids."""
-    now = datetime.now(UTC).isoformat()
+    """Give each new article (story_id NULL) a story; return the touched story ids.
+
+    New articles join existing stories through index lookups only: their rare keys find
+    candidates in ``feature_postings``; only those candidates' stories take part. Existing
+    stories are never merged with each other here (that is a full regroup's job).
+    """
+    if not article_ids:
+        return set()
+    progress(0, len(article_ids), "grouping new articles")
+    new_feats = compute_features(db, article_ids, cancelled)
+    rarity = _rarity_for(db, new_feats.values())
+    # Candidates among stored articles, through the rarest keys of each new article.
+    cap = block_df_cap(rarity.total)
+    probe_keys = {
+        k for f in new_feats.values() for k in storable_keys(f, rarity)
+        if rarity.df.get(k, 0) <= cap
+    }
+    found: set[int] = set()
+    keys = sorted(probe_keys)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            int(r[0])
+            for r in db.conn.execute(
+                f"SELECT article_id FROM feature_postings WHERE key IN ({marks})", chunk
+            )
+        )
+    found -= set(article_ids)
+    old_feats = load_features(db, sorted(found))
+    _write_postings(db, new_feats, rarity)
+    all_feats = {**old_feats, **new_feats}
+    rarity = _rarity_for(db, all_feats.values())
+    meta = _articles_meta(db, sorted(all_feats))
+    labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
+    items = [Item(id=a, features=f, ts=meta[a][0], inferred=meta[a][1]) for a, f in all_feats.items()]
+    result = group(
+        items,
+        constraints_for(db, all_feats),
+        rarity=rarity,
+        labels=labels,
+        bodies=lambda ids: _bodies(db, ids),
+        only=article_ids,
+        cancelled=cancelled,
+    )
     touched: set[int] = set()
-    for article_id in article_ids:
-        cursor = db.execute("INSERT INTO stories (created_at) VALUES (?)", [now])
-        story_id = int(cursor.lastrowid or 0)
-        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
-        touched.add(story_id)
+    new_set = set(article_ids)
+    for cluster in result.clusters:
+        fresh = [a for a in cluster if a in new_set]
+        if not fresh:
+            continue
+        story = next((labels[a] for a in cluster if a in labels), None)
+        if story is None:
+            story = _new_story(db)
+        db.conn.executemany(
+            "UPDATE articles SET story_id = ? WHERE id = ?", [(story, a) for a in fresh]
+        )
+        touched.add(story)
+    progress(len(article_ids), len(article_ids), "grouping new articles")
     return touched
 
 
+def _articles_meta(db: Database, ids: Sequence[int]) -> dict[int, tuple[int | None, bool, int | None]]:
+    out: dict[int, tuple[int | None, bool, int | None]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in db.conn.execute(
+            f"SELECT id, published_ts, published_inferred, story_id FROM articles"
+            f" WHERE id IN ({marks})",
+            list(chunk),
+        ):
+            out[int(row[0])] = (row[1], bool(row[2]), row[3])
+    return out
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
 def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
-    """Recompute the denormalised columns of ``stories`` that the list reads."""
-    for story_id in story_ids:
+    """Recompute the denormalised columns of ``stories`` that the list reads.
+
+    A story left without articles is deleted, but only after any note it held has been
+    moved (callers move notes first; a story with a note is kept rather than lose it).
+    """
+    for story_id in sorted(set(story_ids)):
         rows = db.conn.execute(
             """
             SELECT a.id, a.title, a.published_ts, a.read, a.starred, s.name, a.added_at
             FROM articles a JOIN sources s ON s.id = a.source_id
-            WHERE a.story_id = ? ORDER BY a.published_ts, a.id
+            WHERE a.story_id = ? ORDER BY a.published_ts IS NULL, a.published_ts, a.id
             """,
             [story_id],
         ).fetchall()
+        has_note = db.conn.execute(
+            "SELECT 1 FROM notes WHERE story_id = ?", [story_id]
+        ).fetchone()
         if not rows:
+            if has_note:
+                continue  # never drop a note; regroup/merge move notes before this point
             db.execute("DELETE FROM story_topics WHERE story_id = ?", [story_id])
+            db.execute("DELETE FROM story_entities WHERE story_id = ?", [story_id])
             db.execute("DELETE FROM stories WHERE id = ?", [story_id])
             continue
         dated = [r[2] for r in rows if r[2] is not None]
@@ -53,9 +306,11 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
         first = min(dated) if dated else None
         last = max(dated) if dated else None
         added = int(datetime.fromisoformat(rows[0][6]).timestamp())
-        has_note = db.conn.execute(
-            "SELECT 1 FROM notes WHERE story_id = ?", [story_id]
-        ).fetchone()
+        head = representative([(int(r[0]), r[1]) for r in rows])
+        headline = next(r[1] for r in rows if r[0] == head)
+        if not headline.strip():
+            body = db.conn.execute("SELECT body FROM articles WHERE id = ?", [head]).fetchone()
+            headline = _first_sentence(body[0] if body else "")
         db.execute(
             """
             UPDATE stories SET headline = ?, headline_article_id = ?, size = ?,
@@ -64,7 +319,7 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
             WHERE id = ?
             """,
             [
-                rows[0][1], rows[0][0], len(rows), len(sources),
+                headline, head, len(rows), len(sources),
                 SOURCE_SEPARATOR.join(sources), first, last,
                 last if last is not None else added,
                 sum(1 for r in rows if not r[3]), sum(1 for r in rows if r[4]),
@@ -80,3 +335,336 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
             """,
             [story_id, story_id],
         )
+    entity_store.refresh_story_entities(db, story_ids)
+
+
+def _first_sentence(body: str, limit: int = 120) -> str:
+    text = " ".join(body.split())
+    end = min((i for i in (text.find(". "), text.find("? "), text.find("! ")) if i > 0),
+              default=len(text))
+    text = text[: end + 1] if end < len(text) else text
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def _move_note(db: Database, from_story: int, to_story: int) -> None:
+    """Move ``from_story``'s note to ``to_story``, joining it after any note there."""
+    if from_story == to_story:
+        return
+    moving = db.conn.execute(
+        "SELECT id, body FROM notes WHERE story_id = ?", [from_story]
+    ).fetchone()
+    if moving is None:
+        return
+    existing = db.conn.execute(
+        "SELECT id, body FROM notes WHERE story_id = ?", [to_story]
+    ).fetchone()
+    if existing is None:
+        db.execute(
+            "UPDATE notes SET story_id = ?, updated_at = ? WHERE id = ?",
+            [to_story, _now(), moving[0]],
+        )
+    else:
+        db.execute(
+            "UPDATE notes SET body = ?, updated_at = ? WHERE id = ?",
+            [existing[1] + NOTE_SEPARATOR + moving[1], _now(), existing[0]],
+        )
+        db.execute("DELETE FROM notes WHERE id = ?", [moving[0]])
+
+
+def _oldest_article(db: Database, story_id: int) -> int | None:
+    row = db.conn.execute(
+        "SELECT id FROM articles WHERE story_id = ?"
+        " ORDER BY published_ts IS NULL, published_ts, id LIMIT 1",
+        [story_id],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def note_of(db: Database, story_id: int) -> str | None:
+    row = db.conn.execute("SELECT body FROM notes WHERE story_id = ?", [story_id]).fetchone()
+    return str(row[0]) if row else None
+
+
+def story_ids(db: Database, min_size: int = 1) -> list[int]:
+    """Stories with at least ``min_size`` versions, biggest first, then newest."""
+    return [
+        int(r[0])
+        for r in db.conn.execute(
+            "SELECT id FROM stories WHERE size >= ? ORDER BY size DESC, sort_ts DESC, id DESC",
+            [min_size],
+        )
+    ]
+
+
+def story_of(db: Database, article_id: int) -> int:
+    """The story an article belongs to (NotFound if the article does not exist)."""
+    return _story_of(db, article_id)
+
+
+def _story_of(db: Database, article_id: int) -> int:
+    row = db.conn.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        raise NotFound(f"article {article_id} does not exist")
+    return int(row[0])
+
+
+def _require_story(db: Database, story_id: int) -> None:
+    if not db.conn.execute("SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone():
+        raise NotFound(f"story {story_id} does not exist")
+
+
+def story_articles(db: Database, story_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.conn.execute(
+            "SELECT id FROM articles WHERE story_id = ?"
+            " ORDER BY published_ts IS NULL, published_ts, id",
+            [story_id],
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def merge(db: Database, keep: int, other: int) -> int:
+    """Merge story ``other`` into ``keep``; both notes are kept. Returns the story id."""
+    if keep == other:
+        raise InvalidOperation("a story cannot be merged with itself")
+    _require_story(db, keep)
+    _require_story(db, other)
+    with db.atomic():
+        a = story_articles(db, keep)
+        b = story_articles(db, other)
+        if a and b:
+            _add_correction(db, "together", a[0], b[0])
+        for article in a + b:
+            db.execute(
+                "DELETE FROM corrections WHERE kind = 'alone' AND article_id = ?", [article]
+            )
+        db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [keep, other])
+        _move_note(db, other, keep)
+        refresh_stories(db, [keep, other])
+    return keep
+
+
+def split(db: Database, article_id: int) -> int:
+    """Split an article into a story of its own. Returns the id of its new story.
+
+    The note stays with the part that keeps the story's oldest article: if the split-off
+    article *is* the oldest, the note moves with it.
+    """
+    with db.atomic():
+        old = _story_of(db, article_id)
+        members = story_articles(db, old)
+        db.execute(
+            "DELETE FROM corrections WHERE kind = 'together' AND (article_id = ? OR other_id = ?)",
+            [article_id, article_id],
+        )
+        _add_correction(db, "alone", article_id, None)
+        if len(members) == 1:
+            return old
+        new = _new_story(db)
+        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [new, article_id])
+        if members[0] == article_id:
+            _move_note(db, old, new)
+        refresh_stories(db, [old, new])
+    return new
+
+
+def move(db: Database, article_id: int, story_id: int) -> int:
+    """Move an article to another story. Returns the story it now belongs to.
+
+    The old story keeps its note (it keeps its other versions); if the moved article was its
+    only version, the note joins the target story's note.
+    """
+    _require_story(db, story_id)
+    with db.atomic():
+        old = _story_of(db, article_id)
+        if old == story_id:
+            return story_id
+        target = story_articles(db, story_id)
+        old_members = [a for a in story_articles(db, old) if a != article_id]
+        db.execute(
+            "DELETE FROM corrections WHERE article_id = ? AND kind IN ('alone', 'together')",
+            [article_id],
+        )
+        db.execute(
+            "DELETE FROM corrections WHERE other_id = ? AND kind = 'together'", [article_id]
+        )
+        if target:
+            db.execute(
+                "DELETE FROM corrections WHERE kind = 'apart' AND ((article_id = ? AND"
+                f" other_id IN ({','.join('?' * len(target))})) OR (other_id = ? AND"
+                f" article_id IN ({','.join('?' * len(target))})))",
+                [article_id, *target, article_id, *target],
+            )
+            _add_correction(db, "together", article_id, target[0])
+        for other in old_members:
+            _add_correction(db, "apart", article_id, other)
+        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
+        if not old_members:
+            _move_note(db, old, story_id)  # the old story is gone: its note joins the target
+        refresh_stories(db, [old, story_id])
+    return story_id
+
+
+# --------------------------------------------------------------------------- regroup
+
+
+def regroup(
+    db: Database,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> int:
+    """Regroup the whole library under the corrections; returns the number of stories.
+
+    All-or-nothing: cancelling leaves the library as it was.
+    """
+    with db.atomic():
+        ids = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
+        have = {int(r[0]) for r in db.conn.execute("SELECT article_id FROM article_features")}
+        missing = [a for a in ids if a not in have]
+        progress(0, len(ids), "reading features")
+        feats = load_features(db, ids)
+        if missing:
+            entity_store.clear_all(db)
+            db.execute("DELETE FROM feature_df")
+            db.execute("DELETE FROM article_features")
+            feats = {}
+            for chunk in _chunks(ids, 2000):
+                feats.update(compute_features(db, chunk, cancelled))
+                progress(len(feats), len(ids), "reading articles")
+        rarity = Rarity.of(feats.values())
+        db.execute("DELETE FROM feature_postings")
+        _write_postings(db, feats, rarity)
+        meta = _articles_meta(db, ids)
+        items = [Item(id=a, features=feats[a], ts=meta[a][0], inferred=meta[a][1]) for a in ids]
+        result = group(
+            items,
+            constraints_for(db),
+            rarity=rarity,
+            bodies=lambda wanted: _bodies(db, wanted),
+            progress=progress,
+            cancelled=cancelled,
+        )
+        old_of = {a: meta[a][2] for a in ids}
+        _apply_clusters(db, result.clusters, old_of)
+        return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+def _apply_clusters(
+    db: Database, clusters: list[list[int]], old_of: dict[int, int | None]
+) -> None:
+    """Write new clusters, keeping old story ids (largest overlap first) and every note."""
+    overlaps: list[tuple[int, int, int, int]] = []  # (-size, oldest, cluster index, story)
+    for index, cluster in enumerate(clusters):
+        counts: dict[int, int] = {}
+        for a in cluster:
+            s = old_of.get(a)
+            if s is not None:
+                counts[s] = counts.get(s, 0) + 1
+        for s, n in counts.items():
+            overlaps.append((-n, min(cluster), index, s))
+    overlaps.sort()
+    story_of_cluster: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, index, s in overlaps:
+        if index in story_of_cluster or s in used:
+            continue
+        story_of_cluster[index] = s
+        used.add(s)
+    cluster_of_article: dict[int, int] = {}
+    for index, cluster in enumerate(clusters):
+        if index not in story_of_cluster:
+            story_of_cluster[index] = _new_story(db)
+        for a in cluster:
+            cluster_of_article[a] = index
+    # Oldest article of every old story, before anything moves (notes follow it).
+    old_oldest: dict[int, int] = {}
+    for s in {v for v in old_of.values() if v is not None}:
+        oldest = _oldest_article(db, s)
+        if oldest is not None:
+            old_oldest[s] = oldest
+    updates = [
+        (story_of_cluster[cluster_of_article[a]], a)
+        for a in cluster_of_article
+        if old_of.get(a) != story_of_cluster[cluster_of_article[a]]
+    ]
+    db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates)
+    for s, oldest in old_oldest.items():
+        if s not in used:
+            _move_note(db, s, story_of_cluster[cluster_of_article[oldest]])
+    touched = set(story_of_cluster.values()) | set(old_oldest)
+    refresh_stories(db, touched)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def reasons(db: Database, story_id: int, limit: int = 50) -> list[GroupReason]:
+    """Why the story's versions are together: each version against the headline version."""
+    members = story_articles(db, story_id)
+    if len(members) < 2:
+        return []
+    row = db.conn.execute(
+        "SELECT headline_article_id FROM stories WHERE id = ?", [story_id]
+    ).fetchone()
+    head = int(row[0]) if row and row[0] in members else members[0]
+    feats = load_features(db, members)
+    rarity = _rarity_for(db, feats.values())
+    out = []
+    for other in members:
+        if other == head or head not in feats or other not in feats:
+            continue
+        out.append(_reason(db, head, other, feats, rarity))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _reason(
+    db: Database, a: int, b: int, feats: dict[int, feat.Features], rarity: Rarity
+) -> GroupReason:
+    rule = ""
+    pair = db.conn.execute(
+        "SELECT 1 FROM corrections WHERE kind = 'together' AND ((article_id = ? AND"
+        " other_id = ?) OR (article_id = ? AND other_id = ?))",
+        [a, b, b, a],
+    ).fetchone()
+    if pair:
+        rule = "user merge"
+    else:
+        from reader.grouping.scoring import is_repost
+
+        bodies = _bodies(db, [a, b])
+        if is_repost(bodies.get(a, ""), bodies.get(b, "")):
+            rule = "re-post"
+    return explain(a, feats[a], b, feats[b], rarity, rule)
+
+
+def explain_pair(db: Database, a: int, b: int) -> GroupReason:
+    feats = load_features(db, [a, b])
+    for x in (a, b):
+        if x not in feats:
+            if not db.conn.execute("SELECT 1 FROM articles WHERE id = ?", [x]).fetchone():
+                raise NotFound(f"article {x} does not exist")
+            feats.update(compute_features(db, [x]))
+    return _reason(db, a, b, feats, _rarity_for(db, feats.values()))
+
+
+def unique_of(db: Database, article_id: int) -> list[SentenceSpan]:
+    story = _story_of(db, article_id)
+    members = story_articles(db, story)
+    bodies = _bodies(db, members)
+    others = [bodies[m] for m in members if m != article_id]
+    if not others:
+        return []
+    return unique_sentences(bodies[article_id], others)
+
+
+def idf_of(df: int, total: int) -> float:
+    return math.log(total + 1) - math.log(df + 1)

@@ -1,0 +1,34 @@
+"""The story headline: the title of its most representative version.
+
+"Most representative" is the version whose title is closest, on average, to the other
+versions' titles (rapidfuzz token-set similarity): the title that best says what they all
+say. Ties go to the oldest version. Large stories compare a bounded sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+#: Stories larger than this are judged on their first versions only (bounded cost).
+MAX_COMPARED = 30
+
+
+def representative(versions: Sequence[tuple[int, str]]) -> int:
+    """``versions`` are ``(article_id, title)`` oldest first; returns the chosen article id."""
+    if not versions:
+        raise ValueError("a story has at least one version")
+    titled = [(i, t) for i, t in versions[:MAX_COMPARED] if t.strip()]
+    if len(titled) <= 2:
+        return titled[0][0] if titled else versions[0][0]
+    best_id, best = titled[0][0], -1.0
+    for i, title in titled:
+        total = sum(
+            fuzz.token_set_ratio(title.lower(), other.lower())
+            for j, other in titled if j != i
+        )
+        mean = total / (len(titled) - 1)
+        if mean > best:
+            best_id, best = i, mean
+    return best_id

@@ -1,0 +1,110 @@
+"""People & places facets: the ``entities``, ``article_entities`` and ``story_entities`` tables.
+
+Entities come from the one extractor shared with grouping (:mod:`reader.grouping.entities`);
+each is stored under its matching key (``entities.name`` holds the key's display form chosen
+the first time it was seen, upgraded to a full name when one turns up). Counts are articles
+that mention the name, kept up to date incrementally at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlite_utils import Database
+
+from reader.errors import NotFound
+from reader.grouping import thresholds as t
+from reader.grouping.entities import entity_key
+from reader.types import Facet
+
+
+def _entity_ids(db: Database, names: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+    """Ids for entity keys, creating missing ones. ``names``: key -> (display, kind).
+
+    ``entities.name`` holds the display form ("Putin", "Kerch Strait"); the matching key is
+    recomputed from it (:func:`reader.grouping.entities.entity_key`), so transliteration
+    variants ("Zelenskyy") find the row of the first spelling seen.
+    """
+    known: dict[str, int] = {}
+    for row in db.conn.execute("SELECT id, name, kind FROM entities"):
+        known.setdefault(entity_key(row[1], row[2]), int(row[0]))
+    ids: dict[str, int] = {}
+    for key, (display, kind) in names.items():
+        if key in known:
+            ids[key] = known[key]
+            continue
+        row = db.conn.execute("SELECT id FROM entities WHERE name = ?", [display]).fetchone()
+        if row is None:
+            cursor = db.execute(
+                "INSERT INTO entities (name, kind, count) VALUES (?, ?, 0)", [display, kind]
+            )
+            ids[key] = known[key] = int(cursor.lastrowid or 0)
+        else:
+            ids[key] = known[key] = int(row[0])
+    return ids
+
+
+def add_article_entities(
+    db: Database, entities_by_article: Mapping[int, Mapping[str, tuple[str, str]]]
+) -> None:
+    """Link new articles to their entities and bump the counts."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for names in entities_by_article.values():
+        for key, value in names.items():
+            wanted.setdefault(key, value)
+    if not wanted:
+        return
+    ids = _entity_ids(db, wanted)
+    rows = [(ids[k], a) for a, names in entities_by_article.items() for k in names]
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO article_entities (entity_id, article_id) VALUES (?, ?)", rows
+    )
+    counts: dict[int, int] = {}
+    for entity_id, _ in rows:
+        counts[entity_id] = counts.get(entity_id, 0) + 1
+    db.conn.executemany(
+        "UPDATE entities SET count = count + ? WHERE id = ?", [(n, e) for e, n in counts.items()]
+    )
+
+
+def clear_all(db: Database) -> None:
+    """Forget every article's entities (a full regroup recomputes them)."""
+    db.execute("DELETE FROM story_entities")
+    db.execute("DELETE FROM article_entities")
+    db.execute("UPDATE entities SET count = 0")
+
+
+def refresh_story_entities(db: Database, story_ids: Iterable[int]) -> None:
+    for story_id in story_ids:
+        db.execute("DELETE FROM story_entities WHERE story_id = ?", [story_id])
+        db.execute(
+            """
+            INSERT OR IGNORE INTO story_entities (entity_id, story_id)
+            SELECT DISTINCT e.entity_id, ? FROM article_entities e
+            JOIN articles a ON a.id = e.article_id WHERE a.story_id = ?
+            """,
+            [story_id, story_id],
+        )
+
+
+def facets(db: Database, limit: int = 50, include_hidden: bool = False) -> list[Facet]:
+    """The most mentioned names, with counts (hidden ones only when asked)."""
+    where = "count >= ?" + ("" if include_hidden else " AND hidden = 0")
+    rows = db.conn.execute(
+        f"SELECT id, name, kind, count, hidden FROM entities WHERE {where}"
+        " ORDER BY count DESC, name LIMIT ?",
+        [t.MIN_FACET_COUNT, limit],
+    ).fetchall()
+    return [
+        Facet(id=int(r[0]), name=r[1], kind=r[2], count=int(r[3]),
+              hidden=bool(r[4]))
+        for r in rows
+    ]
+
+
+def set_hidden(db: Database, entity_id: int, hidden: bool) -> None:
+    cursor = db.execute(
+        "UPDATE entities SET hidden = ? WHERE id = ?", [1 if hidden else 0, entity_id]
+    )
+    if not cursor.rowcount:
+        raise NotFound(f"facet {entity_id} does not exist")
