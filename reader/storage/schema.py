@@ -226,3 +226,22 @@ def run_script(db: Database, script: str) -> None:
 def schema_version() -> int:
     """The number of migrations this build knows: written to ``PRAGMA user_version``."""
     return len(MIGRATIONS._migrations)
+
+
+@MIGRATIONS()
+def m002_feature_df(db: Database) -> None:
+    """Document frequency of every grouping feature key (names, numbers, words, phrases).
+
+    Rarity weighting needs the frequency of *every* key, while ``feature_postings`` holds
+    only each article's rarest keys; keeping the counts lets an import score new articles
+    with index lookups instead of rescanning the library.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE feature_df (
+            key TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    )
