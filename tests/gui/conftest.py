@@ -1,0 +1,54 @@
+"""Fixtures for the window tests: offscreen Qt, temporary QSettings, no stray threads."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThread
+from PySide6.QtWidgets import QMessageBox
+
+SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, qapp: object) -> QSettings:
+    """A QSettings file private to this test."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every message box the window shows, instead of a blocking exec()."""
+    shown: list[tuple[str, str]] = []
+
+    def record(_parent: object, title: str, text: str, *args: object) -> int:
+        shown.append((title, text))
+        return int(QMessageBox.StandardButton.Ok)
+
+    for name in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    return shown
+
+
+@pytest.fixture(autouse=True)
+def no_threads_left(qapp: object) -> Iterator[None]:
+    """Fail a test that leaves a QThread running (napari-style)."""
+    import gc
+
+    yield
+    gc.collect()
+    running = [o for o in gc.get_objects() if isinstance(o, QThread) and _running(o)]
+    assert not running, f"QThreads left running: {running}"
+
+
+def _running(thread: QThread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # already deleted on the C++ side
+        return False

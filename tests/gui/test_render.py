@@ -1,0 +1,35 @@
+from reader.render import ONLY_CLASS, body_to_html, quote_markdown
+
+
+def test_paragraphs_headings_and_lists() -> None:
+    body = (
+        "Intro sentence one.\n\nKey Details:\n\n  1. First item.\n  2. Second item.\n\n"
+        "Next Steps\n\n  • a bullet\n  • another\n\nClosing <b>text</b>."
+    )
+    html = body_to_html(body)
+    assert "<h3>Key Details:</h3>" in html
+    assert "<h3>Next Steps</h3>" in html
+    assert "<ol><li>First item.</li><li>Second item.</li></ol>" in html
+    assert "<ul><li>a bullet</li><li>another</li></ul>" in html
+    assert "&lt;b&gt;text&lt;/b&gt;" in html  # escaped, never markup
+    assert html.startswith("<p>Intro sentence one.</p>")
+
+
+def test_highlight_spans_use_body_offsets() -> None:
+    body = "First sentence. Second one here.\n\nThird."
+    start = body.index("Second")
+    html = body_to_html(body, [(start, start + len("Second one here."))])
+    assert f'<span class="{ONLY_CLASS}">Second one here.</span>' in html
+    assert "Third." in html and html.count(ONLY_CLASS) == 1
+
+
+def test_urls_become_links_and_are_escaped() -> None:
+    html = body_to_html('See https://example.org/a?b=1&c=2. "Quoted"')
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
+    assert "&quot;Quoted&quot;" in html
+
+
+def test_quote_markdown() -> None:
+    assert quote_markdown("Line one\nLine two", "Meridian Press", "~3 Mar 2025") == (
+        "> Line one\n> Line two\n— Meridian Press, ~3 Mar 2025\n"
+    )
