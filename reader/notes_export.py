@@ -34,6 +34,9 @@ _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") fo
 #: ASCII punctuation that is inline Markdown syntax anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~!&#])")
 _LEADING_BLOCK = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
 
 
 class ExportError(BroadsheetError):
@@ -101,6 +104,8 @@ def _create_unique(root: Path, stem: str, taken: set[str], text: str) -> Path:
         if name.lower() in taken:
             continue
         path = root / name
+        if path.is_symlink() or path.exists():
+            continue  # taken (a link too, even one pointing outside): never follow or replace
         if not _inside(root, path):
             raise ExportError(f"{path}: refusing to write outside {root}")
         try:
@@ -171,7 +176,7 @@ def escape_inline(text: str) -> str:
     Newlines become spaces (a title is one line); ASCII punctuation that is Markdown syntax is
     backslash-escaped, as is a line start that would open a list or a setext heading.
     """
-    flat = " ".join(text.split())
+    flat = " ".join(_CONTROL.sub(" ", text).split())
     flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
     return _LEADING_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), flat, count=1)
 
@@ -212,6 +217,29 @@ def _versions_section(note: ExportNote, level: str) -> list[str]:
 
 def _body(note: ExportNote) -> str:
     return note.body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+
+
+def demote_headings(markdown: str, levels: int) -> str:
+    """``markdown`` with every ATX heading ``levels`` deeper (at most ``######``).
+
+    Used for the single document, where each note sits under its story's ``##`` heading and
+    a note's own ``#`` would otherwise break the outline. Fenced code is left untouched.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        else:
+            line = _ATX.sub(
+                lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + levels), line, count=1
+            )
+        out.append(line)
+    return "\n".join(out)
 
 
 def render_note(note: ExportNote) -> str:
@@ -268,7 +296,7 @@ def render_single(notes: Sequence[ExportNote], exported_at: datetime | None = No
             "",
             *meta,
             "",
-            _body(note),
+            demote_headings(_body(note), 2),
             "",
             *_versions_section(note, "###"),
             "",
