@@ -245,3 +245,33 @@ def m002_feature_df(db: Database) -> None:
         ) WITHOUT ROWID;
         """,
     )
+
+
+@MIGRATIONS()
+def m003_feeds(db: Database) -> None:
+    """Feed subscriptions, and the feed-entry columns of articles (guid, sanitised HTML,
+    categories) with the indexes that match re-fetched entries to stored ones."""
+    run_script(
+        db,
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            folder TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            status TEXT NOT NULL DEFAULT 'new',        -- new | ok | not-modified | error
+            last_error TEXT,
+            last_checked TEXT,
+            cache_images INTEGER NOT NULL DEFAULT 1,
+            source_id INTEGER REFERENCES sources(id),
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE articles ADD COLUMN guid TEXT;
+        ALTER TABLE articles ADD COLUMN html TEXT;
+        ALTER TABLE articles ADD COLUMN categories TEXT;   -- JSON list, NULL when none
+        CREATE INDEX articles_by_guid ON articles (source_id, guid);
+        CREATE INDEX articles_by_url ON articles (source_id, url);
+        """
+    )
