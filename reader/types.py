@@ -325,3 +325,47 @@ class CheckReport:
     notes: int
     notes_indexed: int
     seconds: float
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """One feed subscription with its last refresh outcome (the GUI's Feeds section)."""
+
+    id: int
+    url: str
+    title: str
+    folder: str | None
+    #: "new" (never fetched), "ok", "not-modified" or "error".
+    status: str
+    last_error: str | None
+    last_checked: datetime | None
+    cache_images: bool
+    source_id: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+    articles: int = 0
+    unread: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one feed's refresh did. ``error`` is a one-line reason; the library is untouched
+    for that feed when it is set."""
+
+    feed_id: int
+    url: str
+    title: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    images_cached: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
