@@ -42,7 +42,7 @@ class Lexeme:
 
 def fold_tokens(text: str) -> tuple[str, ...]:
     """Fold like ``unicode61 remove_diacritics 2``: lower case, no accents, split on the rest."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return tuple(_TOKEN.findall(plain))
 

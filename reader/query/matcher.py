@@ -15,26 +15,75 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 
 from reader.query.nodes import And, Node, Not, Or, Term, all_terms, positive_terms
 
-_NON_TOKEN = r"[\W_]+"
-_BEFORE = r"(?<![^\W_])"
-_AFTER = r"(?![^\W_])"
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics, keeping the text otherwise intact."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower-case and strip diacritics (as ``unicode61 remove_diacritics 2`` does)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _pattern(term: Term) -> re.Pattern[str]:
-    parts = [re.escape(tok) for tok in term.tokens]
-    body = _NON_TOKEN.join(parts)
-    tail = r"[^\W_]*" if term.prefix else _AFTER
-    return re.compile(_BEFORE + body + tail)
+class Field:
+    """One column's tokens, indexed for exact, prefix and phrase counts."""
+
+    __slots__ = ("_distinct", "_positions", "counts", "tokens")
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _TOKEN.findall(fold(text))
+        self.counts = Counter(self.tokens)
+        self._distinct: list[str] | None = None
+        self._positions: dict[str, list[int]] | None = None
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        if self._distinct is None:
+            self._distinct = sorted(self.counts)
+        start = bisect_left(self._distinct, prefix)
+        out = []
+        for tok in self._distinct[start:]:
+            if not tok.startswith(prefix):
+                break
+            out.append(tok)
+        return out
+
+    def count(self, term: Term) -> int:
+        toks = term.tokens
+        if len(toks) == 1:
+            if not term.prefix:
+                return self.counts.get(toks[0], 0)
+            return sum(self.counts[t] for t in self._prefixed(toks[0]))
+        if toks[0] not in self.counts:
+            return 0
+        if self._positions is None:
+            self._positions = {}
+            for i, tok in enumerate(self.tokens):
+                self._positions.setdefault(tok, []).append(i)
+        n, last = len(toks), len(toks) - 1
+        found = 0
+        for p in self._positions[toks[0]]:
+            if p + n > len(self.tokens):
+                break
+            if all(self.tokens[p + k] == toks[k] for k in range(1, last)):
+                tail = self.tokens[p + last]
+                if tail == toks[last] or (term.prefix and tail.startswith(toks[last])):
+                    found += 1
+        return found
+
+
+class Doc:
+    """An article's title and body, tokenised once and shared by every topic's matcher."""
+
+    __slots__ = ("body", "title")
+
+    def __init__(self, title: str, body: str) -> None:
+        self.title = Field(title)
+        self.body = Field(body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,24 +94,20 @@ class Weights:
 
 
 class Matcher:
-    """A compiled rule: ``score(title, body)`` returns None when the rule does not match."""
+    """A compiled rule: ``score(doc)`` returns None when the rule does not match."""
 
     def __init__(self, node: Node, weights: Weights | None = None) -> None:
         self.node = node
         self.weights = weights or Weights()
         self._terms = list(dict.fromkeys(all_terms(node)))
-        self._patterns = {t: _pattern(t) for t in self._terms}
         self._positive = list(dict.fromkeys(positive_terms(node)))
 
-    def counts(self, title: str, body: str) -> dict[Term, tuple[int, int]]:
-        """``term -> (title mentions, body mentions)`` over folded text."""
-        ft, fb = fold(title), fold(body)
-        return {
-            t: (len(p.findall(ft)), len(p.findall(fb))) for t, p in self._patterns.items()
-        }
+    def counts(self, doc: Doc) -> dict[Term, tuple[int, int]]:
+        """``term -> (title mentions, body mentions)``."""
+        return {t: (doc.title.count(t), doc.body.count(t)) for t in self._terms}
 
-    def score(self, title: str, body: str) -> float | None:
-        counts = self.counts(title, body)
+    def score_doc(self, doc: Doc) -> float | None:
+        counts = self.counts(doc)
         if not _holds(self.node, counts):
             return None
         w = self.weights
@@ -74,9 +119,12 @@ class Matcher:
             )
         return total
 
+    def score(self, title: str, body: str) -> float | None:
+        return self.score_doc(Doc(title, body))
+
     def matches(self, title: str, body: str) -> bool:
         """Plain boolean match, as FTS5 would answer it."""
-        return _holds(self.node, self.counts(title, body))
+        return _holds(self.node, self.counts(Doc(title, body)))
 
 
 def _holds(node: Node, counts: dict[Term, tuple[int, int]]) -> bool:

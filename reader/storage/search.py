@@ -28,7 +28,14 @@ SNIPPET_TOKENS = 14
 #: Article hits fetched per wanted story (several versions of one story often all match).
 OVERFETCH = 4
 
-_TITLE_MARK = "\x01"
+#: Private markers (control characters news text does not hold), so a literal "[" in an
+#: article is not mistaken for a match; replaced by "[" and "]" on the way out.
+_OPEN = "\x01"
+_CLOSE = "\x02"
+
+
+def _marked(text: str) -> str:
+    return text.replace(_OPEN, "[").replace(_CLOSE, "]")
 
 
 def _ts(value: int | None) -> datetime | None:
@@ -99,8 +106,8 @@ def search_articles(
         for r in db.conn.execute(
             f"""
             SELECT f.rowid, a.story_id, a.title, s.name, a.published_ts, a.read,
-                   snippet(articles_fts, -1, '[', ']', '…', {SNIPPET_TOKENS}),
-                   highlight(articles_fts, 0, '{_TITLE_MARK}', '')
+                   snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS}),
+                   highlight(articles_fts, 0, '{_OPEN}', '{_CLOSE}')
             FROM articles_fts f JOIN articles a ON a.id = f.rowid
             JOIN sources s ON s.id = a.source_id
             WHERE articles_fts MATCH ? AND f.rowid IN ({marks})
@@ -113,7 +120,9 @@ def search_articles(
         r = details.get(article_id)
         if r is None:  # pragma: no cover - deleted between the two statements
             continue
-        _, story_id, title, source, ts, read, snippet, title_marked = r
+        _, story_id, title, source, ts, read, body_snippet, title_marked = r
+        # Show where the words are in the text when they are there, else the marked title.
+        snippet = body_snippet if _OPEN in body_snippet else title_marked
         hits.append(
             SearchHit(
                 story_id=story_id if story_id is not None else 0,
@@ -121,8 +130,8 @@ def search_articles(
                 title=title,
                 source=source,
                 published=_ts(ts),
-                snippet=snippet,
-                hit_in="title" if _TITLE_MARK in title_marked else "body",
+                snippet=_marked(snippet),
+                hit_in="title" if _OPEN in title_marked else "body",
                 read=bool(read),
             )
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from reader.errors import RuleSyntaxError
 from reader.query import Matcher, parse_rule
-from reader.query.matcher import Weights
+from reader.query.matcher import Doc, Weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,10 @@ class TopicEvaluator:
 
     def topics_for(self, title: str, body: str) -> list[tuple[int, float]]:
         """``(topic_id, score)`` for every topic the article belongs to."""
+        doc = Doc(title, body)
         out: list[tuple[int, float]] = []
         for topic_id, threshold, matcher in self._matchers:
-            score = matcher.score(title, body)
+            score = matcher.score_doc(doc)
             if score is not None and score >= threshold:
                 out.append((topic_id, score))
         return out
