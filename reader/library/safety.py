@@ -57,18 +57,19 @@ class SafetyVerbs(LibraryBase):
         neither is one whose backup would eat the last free space beside it.
         """
         self.backup_warning = None
+        made: Path | None = None
         try:
             if backups.is_empty(self.db) or not backups.backup_due(self.path):
-                return None
-            if not backups.enough_space_for(self.path):
+                pass
+            elif not backups.enough_space_for(self.path):
                 self.backup_warning = (
                     f"{self.path}: the daily backup was skipped: too little free disk space"
                 )
-                return None
-            made = self.backup()
+            else:
+                made = self.backup()
         except (BroadsheetError, OSError, sqlite3.Error) as exc:
             self.backup_warning = f"the daily backup failed: {exc}"
-            return None
+        # Pruning runs on every open, so a lowered ``backup.keep`` applies at once.
         with contextlib.suppress(OSError, sqlite3.Error):
             backups.prune(self.path, backups.keep_setting(self.db))
         return made
