@@ -18,7 +18,14 @@ when clicked. Clicking anywhere else on the rendered note, or Ctrl+N, starts edi
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFocusEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -68,22 +75,21 @@ class _RenderedNote(QTextBrowser):
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        anchor = self.anchorAt(pos) if event.button() == Qt.MouseButton.LeftButton else ""
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        pos = event.position().toPoint()
         pressed, self._press = self._press, None
         if pressed is not None and (pos - pressed).manhattanLength() > 4:
             return  # a drag to select text, not a click
-        if self.textCursor().hasSelection():
-            return
-        anchor = self.anchorAt(pos)
         if anchor:
             url = QUrl(anchor)
             if url.scheme().lower() in LINK_SCHEMES:
                 self.link_opened.emit(url)
             return
-        self.edit_requested.emit()
+        if not self.textCursor().hasSelection():
+            self.edit_requested.emit()
 
 
 class _PlainEdit(QPlainTextEdit):
@@ -225,9 +231,7 @@ class NoteEditor(QWidget):
         if self._story_id is None or not markdown.strip():
             return
         self.edit.setPlainText(append_block(self.edit.toPlainText(), markdown))
-        cursor = self.edit.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        self.edit.setTextCursor(cursor)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
         if not self.is_editing():
             self._render()
         self.flush()
@@ -261,8 +265,11 @@ class NoteEditor(QWidget):
         return self.indicator.text()
 
     def start_editing(self) -> None:
+        """Show the editor with the cursor at the end of the note, where writing continues."""
         if self._story_id is None:
             return
+        if not self.is_editing():
+            self.edit.moveCursor(QTextCursor.MoveOperation.End)
         self.stack.setCurrentWidget(self.edit)
         self._sync_toggle(True)
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
