@@ -4,7 +4,10 @@ The widget never touches the library. It asks for saves through :attr:`NoteEdito
 and the window answers with :meth:`NoteEditor.mark_saved` or :meth:`NoteEditor.mark_failed`.
 Saves are asked for ~0.7 s after the last keystroke (a single-shot timer restarted on every
 edit), on focus-out, when leaving edit mode, and on :meth:`NoteEditor.flush`, which the window
-calls when switching story and on close. So at most the last second of typing is ever at risk.
+calls when switching story and on close. A second single-shot timer, started by the first
+unsaved edit and *not* restarted, caps the wait during non-stop typing (a pure debounce would
+never fire while someone types without pausing). So at most the last second of typing is ever
+at risk, which the kill -9 test checks with a real process.
 
 A failed save keeps the text and shows the error; the next edit (or flush) tries again. Edits
 are counted in revisions so that an acknowledgement for an older text never marks newer
@@ -42,6 +45,8 @@ from reader.notes_text import append_block
 
 #: Autosave delay after the last keystroke: comfortably inside the 1 s promise.
 AUTOSAVE_MS = 700
+#: Longest wait between the first unsaved keystroke and its save, even while typing on.
+MAX_WAIT_MS = 800
 
 SAVED = "Saved"
 SAVING = "Saving…"
@@ -157,6 +162,10 @@ class NoteEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._max_timer = QTimer(self)
+        self._max_timer.setSingleShot(True)
+        self._max_timer.setInterval(MAX_WAIT_MS)
+        self._max_timer.timeout.connect(self.flush)
 
         self.edit_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
         self.edit_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -181,6 +190,7 @@ class NoteEditor(QWidget):
         if self._story_id is not None and not self.is_saved():
             self._unsaved[self._story_id] = self.edit.toPlainText()
         self._timer.stop()
+        self._max_timer.stop()
         self._story_id = story_id
         self._revision = self._requested = self._saved = 0
         self._error = None
@@ -202,6 +212,7 @@ class NoteEditor(QWidget):
     def flush(self) -> None:
         """Ask now for a save of unsaved text (no-op when nothing changed since the last ask)."""
         self._timer.stop()
+        self._max_timer.stop()
         if self._story_id is None or not self.is_dirty():
             return
         self._requested = self._revision
@@ -292,6 +303,8 @@ class NoteEditor(QWidget):
         else:
             self._show_indicator(SAVING)
         self._timer.start()  # restarts: fires AUTOSAVE_MS after the last keystroke
+        if not self._max_timer.isActive():
+            self._max_timer.start()  # not restarted: caps the wait while typing goes on
 
     def _on_focus_lost(self) -> None:
         self.flush()

@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from reader.errors import BroadsheetError
 from reader.gui import note_editor as module
-from reader.gui.note_editor import AUTOSAVE_MS, SAVED, SAVING, NoteEditor
+from reader.gui.note_editor import AUTOSAVE_MS, MAX_WAIT_MS, SAVED, SAVING, NoteEditor
 from reader.library import Library
 from reader.notes_text import format_quote
 from reader.types import StoryQuery
@@ -100,14 +101,35 @@ def test_each_keystroke_restarts_the_timer(qtbot: QtBot, editor: NoteEditor) -> 
     editor.set_story(5, "")
     start_typing(qtbot, editor)
     saves = Saves(editor)
-    for char in "abcdef":
-        qtbot.keyClicks(editor.edit, char)
-        qtbot.wait(AUTOSAVE_MS // 2)
-    assert saves.calls == []  # typing steadily never saves a half-word mid-flow...
-    last = time.monotonic()
+    qtbot.keyClicks(editor.edit, "a")
+    first = time.monotonic()
+    qtbot.wait(400)
+    qtbot.keyClicks(editor.edit, "b")
+    assert saves.calls == []
+    # The debounce starts again from "b"; the cap keeps counting from "a".
+    assert editor._timer.remainingTime() > AUTOSAVE_MS - 150
+    assert editor._max_timer.remainingTime() < MAX_WAIT_MS - 300
     qtbot.waitUntil(lambda: bool(saves.calls), timeout=1000)
-    assert saves.calls[0][:2] == (5, "abcdef")
-    assert saves.calls[0][2] - last <= 1.0  # ...but saves within 1 s of the last keystroke
+    assert saves.calls[0][:2] == (5, "ab")
+    assert saves.calls[0][2] - first <= 1.0
+
+
+def test_non_stop_typing_still_saves_every_second(qtbot: QtBot, editor: NoteEditor) -> None:
+    editor.set_story(5, "")
+    start_typing(qtbot, editor)
+    saves = Saves(editor)
+    typed = ""
+    started = time.monotonic()
+    while time.monotonic() - started < 2.6:
+        typed += "x"
+        qtbot.keyClicks(editor.edit, "x")
+        qtbot.wait(50)  # a steady typist never pauses long enough for the debounce alone
+    stopped = time.monotonic()
+    assert len(saves.calls) >= 2
+    times = [started] + [c[2] for c in saves.calls]
+    assert all(b - a <= MAX_WAIT_MS / 1000 + 0.2 for a, b in pairwise(times))
+    assert all(typed.startswith(c[1]) for c in saves.calls)
+    assert stopped - saves.calls[-1][2] <= 1.0
 
 
 def test_focus_out_saves_at_once(qtbot: QtBot, host: Host) -> None:
