@@ -93,7 +93,7 @@ def make_title(text: str, limit: int = 100) -> str:
     """
     sentence = first_sentence(text)
     if len(sentence) <= limit:
-        if sentence.endswith(".") and not sentence.endswith(".."):
+        if sentence.endswith(".") and not sentence.endswith("..") and len(sentence) > 1:
             sentence = sentence[:-1]
         return sentence.strip()
     window = sentence[:limit]  # room for the ellipsis comes from dropping the last word

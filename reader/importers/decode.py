@@ -26,7 +26,7 @@ from reader.errors import ImportFailed
 #: Bytes read to decide the encoding and sniff the format.
 SAMPLE_BYTES = 64 * 1024
 #: Bytes decoded per step while streaming.
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 256 * 1024
 #: A "line" longer than this is not news text (and would defeat streaming).
 MAX_LINE_CHARS = 8 * 1024 * 1024
 
@@ -85,17 +85,30 @@ def _binary_kind(raw: bytes) -> str | None:
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when NULs sit in alternate positions as in ASCII-heavy UTF-16."""
-    pairs = len(raw) // 2
-    if pairs < 2:
+    """'utf-16-le'/'utf-16-be' when ``raw`` looks like UTF-16 text that lost its BOM.
+
+    In UTF-16 text the high byte of each unit comes from very few values: 0 for ASCII (spaces,
+    newlines, digits) and one or two script blocks (0x04 for Cyrillic, 0x20 for curly
+    quotes). Binary data with NUL bytes has high bytes all over the place.
+    """
+    units = len(raw) // 2
+    if units < 4:
         return None
-    even = raw[0 : pairs * 2 : 2].count(0)
-    odd = raw[1 : pairs * 2 : 2].count(0)
-    if odd >= pairs * 0.6 and even <= pairs * 0.02:
-        return "utf-16-le"
-    if even >= pairs * 0.6 and odd <= pairs * 0.02:
-        return "utf-16-be"
-    return None
+    best: tuple[int, str] | None = None
+    for codec, highs in (
+        ("utf-16-le", raw[1 : units * 2 : 2]),
+        ("utf-16-be", raw[0 : units * 2 : 2]),
+    ):
+        zeros = highs.count(0)
+        if zeros * 20 >= units and len(set(highs)) <= 8 and (best is None or zeros > best[0]):
+            best = (zeros, codec)
+    if best is None:
+        return None
+    try:  # incremental: the sample may end inside a surrogate pair
+        codecs.getincrementaldecoder(best[1])().decode(raw[: units * 2], False)
+    except UnicodeDecodeError:
+        return None
+    return best[1]
 
 
 def _mostly_utf8(raw: bytes) -> tuple[bool, int]:
@@ -228,9 +241,18 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
         elif b"\x00" in raw:
             raise ImportFailed(path, "binary file (holds NUL bytes), not text")
     if not codec:
+        utf8 = codecs.getincrementaldecoder("utf-8")()
         try:
             # A multi-byte character may straddle the end of a partial sample.
-            codecs.getincrementaldecoder("utf-8")().decode(raw, complete)
+            utf8.decode(raw, False)
+            if complete:
+                try:
+                    utf8.decode(b"", True)
+                except UnicodeDecodeError:
+                    raise ImportFailed(
+                        path,
+                        "undecodable bytes: the file ends inside a UTF-8 character (truncated?)",
+                    ) from None
             codec = encoding = "utf-8"
         except UnicodeDecodeError:
             damaged, first = _mostly_utf8(raw)

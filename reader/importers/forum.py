@@ -115,9 +115,9 @@ def _post(lines: list[str], position: int, warnings: WarningList) -> ParsedArtic
         else:
             text_lines.append(line)
     body = format_body(text_lines)
-    if not body:
-        if attachments:
-            warnings.warn(f"post {position + 1} holds only attachments; skipped it")
+    if not any(ch.isalnum() for ch in body):
+        if body or attachments:
+            warnings.warn(f"post {position + 1} holds no words; skipped it")
         return None
     title = make_title(lead_text(body))
     published = epoch_published(attachments)
