@@ -1,0 +1,284 @@
+"""Feed subscriptions and feed entries: the SQL behind :mod:`reader.library.feeds`.
+
+Entries are *upserted*: a re-fetched or re-imported entry is matched to the stored article by
+its guid, else by its link (only when one side has no guid, so two entries of a live blog that
+share a link stay apart), and updated in place when it changed. New entries are inserted with
+:func:`reader.storage.articles.insert_articles` (bulk, with their FTS rows) and their extra
+columns written right after; every function here runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from reader.storage import articles as store
+from reader.types import FeedInfo, ParsedArticle
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """A feed entry ready to store: the article plus the feed-only columns."""
+
+    article: ParsedArticle
+    guid: str | None
+    html: str
+    categories: tuple[str, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    added: list[int]
+    updated: list[int]
+    unchanged: int
+    folded: int
+    touched_stories: set[int]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+def _categories_json(categories: tuple[str, ...]) -> str | None:
+    return json.dumps(list(categories), ensure_ascii=False) if categories else None
+
+
+def upsert_entries(
+    db: Database, source: int, file_id: int | None, entries: Sequence[EntryRow]
+) -> UpsertResult:
+    """Store ``entries`` of one feed for ``source``; return what changed."""
+    # Within one document, the first copy of a guid (or link, or identical text) wins.
+    seen: set[tuple[str, str]] = set()
+    unique: list[EntryRow] = []
+    folded = 0
+    for entry in entries:
+        keys = {("h", entry.content_hash)}
+        if entry.guid:
+            keys.add(("g", entry.guid))
+        elif entry.article.url:
+            keys.add(("u", entry.article.url))
+        if keys & seen:
+            folded += 1
+            continue
+        seen |= keys
+        unique.append(entry)
+    by_guid = _rows_by(db, source, "guid", [e.guid for e in unique if e.guid])
+    by_url = _rows_by(db, source, "url", [e.article.url for e in unique if e.article.url])
+    hashes = store.existing_hashes(db, source, [e.content_hash for e in unique])
+    fresh: list[EntryRow] = []
+    updated: list[int] = []
+    unchanged = 0
+    touched: set[int] = set()
+    for entry in unique:
+        row = by_guid.get(entry.guid) if entry.guid else None
+        if row is None and entry.article.url:
+            candidate = by_url.get(entry.article.url)
+            if candidate is not None and (candidate[1] is None or entry.guid is None):
+                row = candidate
+        if row is None:
+            if entry.content_hash in hashes:
+                unchanged += 1  # the same text is already stored (e.g. from a dump)
+            else:
+                fresh.append(entry)
+                hashes.add(entry.content_hash)
+            continue
+        if _update_if_changed(db, source, row, entry):
+            updated.append(int(row[0]))
+            if row[2] is not None:
+                touched.add(int(row[2]))
+        else:
+            unchanged += 1
+    ids = store.insert_articles(
+        db, file_id, [store.NewArticle(e.article, source, e.content_hash) for e in fresh]
+    )
+    db.conn.executemany(
+        "UPDATE articles SET guid = ?, html = ?, categories = ? WHERE id = ?",
+        [
+            (e.guid, e.html or None, _categories_json(e.categories), article_id)
+            for e, article_id in zip(fresh, ids, strict=True)
+        ],
+    )
+    return UpsertResult(ids, updated, unchanged, folded, touched)
+
+
+_MATCH_COLUMNS = (
+    "id, guid, story_id, content_hash, title, body, html, categories, author, published, url"
+)
+
+
+def _rows_by(
+    db: Database, source: int, column: str, values: Sequence[str | None]
+) -> dict[str, tuple[Any, ...]]:
+    assert column in ("guid", "url")
+    wanted = [v for v in dict.fromkeys(values) if v]
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.conn.execute(
+            f"SELECT {_MATCH_COLUMNS}, {column} FROM articles"
+            f" WHERE source_id = ? AND {column} IN ({marks}) ORDER BY id",
+            [source, *chunk],
+        ):
+            found.setdefault(str(row[-1]), tuple(row[:-1]))
+    return found
+
+
+def _update_if_changed(
+    db: Database, source: int, row: tuple[Any, ...], entry: EntryRow
+) -> bool:
+    p = entry.article
+    new = (
+        entry.content_hash, p.title, p.body, entry.html or None,
+        _categories_json(entry.categories), p.author, _iso(p.published), p.url,
+    )
+    if tuple(row[3:11]) == new and (row[1] == entry.guid or not entry.guid):
+        return False
+    content_hash = entry.content_hash
+    if content_hash != row[3]:
+        clash = db.conn.execute(
+            "SELECT 1 FROM articles WHERE source_id = ? AND content_hash = ? AND id != ?",
+            [source, content_hash, row[0]],
+        ).fetchone()
+        if clash:  # another stored article already has this exact text: leave both be
+            return False
+    db.execute(
+        """
+        UPDATE articles SET content_hash = ?, title = ?, body = ?, html = ?, categories = ?,
+            author = ?, published = ?, published_ts = ?, url = ?, guid = coalesce(?, guid),
+            external_id = coalesce(?, external_id)
+        WHERE id = ?
+        """,
+        [
+            content_hash, p.title, p.body, entry.html or None,
+            _categories_json(entry.categories), p.author, _iso(p.published),
+            int(p.published.timestamp()) if p.published else None, p.url, entry.guid,
+            entry.guid, row[0],
+        ],
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- subscriptions
+
+
+def add_feed(db: Database, url: str, folder: str | None, title: str = "") -> int:
+    """Subscribe to ``url`` (idempotent: an existing subscription keeps its id)."""
+    row = db.conn.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
+    if row:
+        if folder is not None:
+            db.execute("UPDATE feeds SET folder = ? WHERE id = ?", [folder or None, row[0]])
+        return int(row[0])
+    cursor = db.execute(
+        "INSERT INTO feeds (url, title, folder, created_at) VALUES (?, ?, ?, ?)",
+        [url, title, folder or None, store.now_iso()],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def remove_feed(db: Database, feed_id: int) -> None:
+    """Unsubscribe. The feed's articles stay: they are part of the user's stories."""
+    db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+
+
+def feed_id(db: Database, id_or_url: int | str) -> int | None:
+    if isinstance(id_or_url, int) or str(id_or_url).isdigit():
+        row = db.conn.execute("SELECT id FROM feeds WHERE id = ?", [int(id_or_url)]).fetchone()
+        if row:
+            return int(row[0])
+    row = db.conn.execute("SELECT id FROM feeds WHERE url = ?", [str(id_or_url)]).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_feeds(db: Database, ids: Iterable[int] | None = None) -> list[FeedInfo]:
+    wanted = list(ids) if ids is not None else None
+    sql = """
+        SELECT f.id, f.url, f.title, f.folder, f.status, f.last_error, f.last_checked,
+            f.cache_images, f.source_id, f.etag, f.last_modified,
+            (SELECT count(*) FROM articles a WHERE a.source_id = f.source_id),
+            (SELECT count(*) FROM articles a WHERE a.source_id = f.source_id AND a.read = 0)
+        FROM feeds f
+    """
+    params: list[object] = []
+    if wanted is not None:
+        if not wanted:
+            return []
+        sql += f" WHERE f.id IN ({','.join('?' * len(wanted))})"
+        params = list(wanted)
+    sql += " ORDER BY coalesce(f.folder, ''), lower(coalesce(nullif(f.title, ''), f.url))"
+    return [
+        FeedInfo(
+            id=int(r[0]), url=str(r[1]), title=str(r[2] or ""), folder=r[3], status=str(r[4]),
+            last_error=r[5],
+            last_checked=datetime.fromisoformat(r[6]) if r[6] else None,
+            cache_images=bool(r[7]), source_id=r[8], etag=r[9], last_modified=r[10],
+            articles=int(r[11]), unread=int(r[12]),
+        )
+        for r in db.conn.execute(sql, params)
+    ]
+
+
+def record_fetch(
+    db: Database,
+    feed: int,
+    *,
+    status: str,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    title: str | None = None,
+    source: int | None = None,
+) -> None:
+    """Write the outcome of one refresh onto the subscription."""
+    db.execute(
+        """
+        UPDATE feeds SET status = ?, last_error = ?, last_checked = ?,
+            etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+            title = CASE WHEN ? IS NOT NULL AND title = '' THEN ? ELSE title END,
+            source_id = coalesce(?, source_id)
+        WHERE id = ?
+        """,
+        [status, error, store.now_iso(), etag, last_modified, title, title, source, feed],
+    )
+
+
+def set_cache_images(db: Database, feed: int, enabled: bool) -> None:
+    db.execute("UPDATE feeds SET cache_images = ? WHERE id = ?", [int(enabled), feed])
+
+
+def source_for_feed(db: Database, name: str) -> int:
+    """The source a feed's articles belong to (``kind='feed'``), created if needed."""
+    return store.source_id(db, name, kind="feed")
+
+
+# --------------------------------------------------------------------------- images
+
+
+def html_of(db: Database, article_ids: Sequence[int]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        out.extend(
+            (int(r[0]), str(r[1]))
+            for r in db.conn.execute(
+                f"SELECT id, html FROM articles WHERE html IS NOT NULL AND id IN ({marks})",
+                chunk,
+            )
+        )
+    return out
+
+
+def set_html(db: Database, rows: Sequence[tuple[int, str]]) -> None:
+    db.conn.executemany("UPDATE articles SET html = ? WHERE id = ?", [(h, i) for i, h in rows])
+
+
+def article_html(db: Database, article_id: int) -> str | None:
+    row = db.conn.execute("SELECT html FROM articles WHERE id = ?", [article_id]).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
