@@ -306,3 +306,68 @@ def test_iter_input_files_reports_missing_and_empty(tmp_path: Path) -> None:
     assert all(isinstance(i, ImportFailed) for i in items)
     reasons = [i.reason for i in items if isinstance(i, ImportFailed)]
     assert reasons == ["no such file or folder", "folder holds no files"]
+
+
+# --------------------------------------------------------------------------- variations
+
+
+def test_listing_tolerates_spacing_variations(tmp_path: Path) -> None:
+    path = tmp_path / "loose.txt"
+    path.write_text(
+        "\n\nBBC  World Service  \n\n\n"
+        "First title  \n\n\nFirst body.\n  BBC  \n\n\n\n"
+        "Second title\nSecond body straight after the title.\nBBC\n"
+        "Third title\n\nPara one.\n\n\nPara two.\nBBC\n",
+        encoding="utf-8",
+    )
+    parsed, articles = parse(path)
+    assert (parsed.format, parsed.source) == ("listing", "World Service")
+    assert [(a.title, a.body) for a in articles] == [
+        ("First title", "First body."),
+        ("Second title", "Second body straight after the title."),
+        ("Third title", "Para one.\n\nPara two."),
+    ]
+
+
+def test_forum_without_title_or_chrome(tmp_path: Path) -> None:
+    lead = (
+        "The first post starts straight away with a long paragraph that is clearly not a "
+        "thread title, because it runs on and on past the limit."
+    )
+    path = tmp_path / "thread.txt"
+    path.write_text(
+        f"{lead}\n\u00a0\n.\n1700000000000.png\n\u00a0 \n.\nSecond post.\n\u00a0\n.\n",
+        encoding="utf-8",
+    )
+    parsed, posts = parse(path)
+    assert (parsed.format, parsed.source) == ("forum", "thread")
+    assert [p.body for p in posts] == [lead, "Second post."]
+    assert parsed.warnings == ["post 2 holds no words; skipped it"]
+
+
+def test_forum_unterminated_last_post_that_looks_finished_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "thread.txt"
+    path.write_text(
+        "Thread Title\n\nFirst post text.\n\u00a0\n.\nLast post, complete sentence.\n\nBack\n",
+        encoding="utf-8",
+    )
+    parsed, posts = parse(path)
+    assert [p.body for p in posts] == ["First post text.", "Last post, complete sentence."]
+    assert len(parsed.warnings) == 1 and "no closing separator" in parsed.warnings[0]
+
+
+def test_forum_bullet_glyphs_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "thread.txt"
+    path.write_text(
+        "Thread\n\nIntro line of the post goes here.\n\n- dash item\n* star item\n"
+        "· middle dot item\n1) paren item\n     ◦ nested item\n\u00a0\n.\n",
+        encoding="utf-8",
+    )
+    _, (post,) = parse(path)
+    assert post.body.split("\n\n")[1].split("\n") == [
+        "• dash item",
+        "• star item",
+        "• middle dot item",
+        "1. paren item",
+        "  • nested item",
+    ]

@@ -76,3 +76,16 @@ def test_listing_parse_is_linear(tmp_path: Path) -> None:
 
     ratio = seconds(large) / seconds(small)
     assert ratio < 4 * 2.5, f"4x the data took {ratio:.1f}x the time"
+
+
+def test_bytes_read_reports_progress(tmp_path: Path) -> None:
+    path = tmp_path / "progress.txt"
+    write_listing(path, 1024 * 1024)
+    seen: list[int] = []
+    with open_import(path) as parsed:
+        assert parsed.size_bytes == path.stat().st_size
+        for _article in parsed.articles:
+            seen.append(parsed.bytes_read())
+    assert seen == sorted(seen)
+    assert 0 < seen[0] < parsed.size_bytes
+    assert seen[-1] == parsed.size_bytes

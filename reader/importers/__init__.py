@@ -111,7 +111,8 @@ def open_import(path: Path) -> Iterator[ParsedFile]:
             raise ImportFailed(path, f"cannot read the file ({exc.strerror or exc})") from None
         kind = sniff.sniff(path, detected.sample_lines, detected.complete)
         warnings = WarningList()
-        lines = decode.iter_lines(path, handle, detected)
+        counter = decode.ByteCounter()
+        lines = decode.iter_lines(path, handle, detected, counter=counter)
         source, articles = _PARSERS[kind](path, lines, warnings)
         yield ParsedFile(
             format=kind,
@@ -120,4 +121,5 @@ def open_import(path: Path) -> Iterator[ParsedFile]:
             articles=_guarded(path, articles),
             warnings=warnings,
             size_bytes=info.st_size,
+            bytes_read=counter,
         )

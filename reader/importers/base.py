@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from reader.types import ParsedArticle
@@ -48,5 +48,7 @@ class ParsedFile:
     encoding: str
     articles: Iterator[ParsedArticle]
     warnings: list[str] = field(default_factory=WarningList)
-    #: Size of the file in bytes, for progress reporting.
+    #: Size of the file in bytes, and how many of them have been read so far: a progress
+    #: bar for one big file is ``bytes_read() / size_bytes``.
     size_bytes: int = 0
+    bytes_read: Callable[[], int] = field(default=lambda: 0)

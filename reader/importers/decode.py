@@ -275,8 +275,24 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
     return Detected(codec, encoding, skip, lines, complete)
 
 
+class ByteCounter:
+    """How many bytes of the file the decoder has read so far (for progress bars)."""
+
+    __slots__ = ("done",)
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def __call__(self) -> int:
+        return self.done
+
+
 def iter_lines(
-    path: Path, handle: BinaryIO, detected: Detected, chunk_bytes: int = CHUNK_BYTES
+    path: Path,
+    handle: BinaryIO,
+    detected: Detected,
+    chunk_bytes: int = CHUNK_BYTES,
+    counter: ByteCounter | None = None,
 ) -> Iterator[str]:
     """Decode the whole file from the start, yielding normalised lines without their LF.
 
@@ -312,6 +328,8 @@ def iter_lines(
         if "\x00" in text:
             raise ImportFailed(path, f"binary data (NUL bytes) after byte offset {offset}")
         offset += len(raw)
+        if counter is not None:
+            counter.done = offset
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         cut = text.rfind("\n")
