@@ -62,7 +62,10 @@ def _filters(
     if unread:
         where.append("a.read = 0")
     if topic_id is not None:
-        where.append("f.rowid IN (SELECT article_id FROM article_topics WHERE topic_id = ?)")
+        where.append(
+            "EXISTS (SELECT 1 FROM article_topics x"
+            " WHERE x.topic_id = ? AND x.article_id = f.rowid)"
+        )
         params.append(topic_id)
     return "".join(f" AND {w}" for w in where), params
 
@@ -84,13 +87,35 @@ def search_articles(
         f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})" if ranked else "f.rowid DESC"
     )
     where, params = _filters(topic_id, source_id, unread)
-    rows = db.conn.execute(
-        f"""
-        SELECT f.rowid, a.story_id FROM articles_fts f JOIN articles a ON a.id = f.rowid
-        WHERE articles_fts MATCH ?{where} ORDER BY {order} LIMIT ?
-        """,
-        [match, *params, limit * OVERFETCH],
-    ).fetchall()
+    if not where:
+        # Rank (or page) inside FTS alone, then look up only the rows kept: joining first
+        # would read every hit's article row before sorting.
+        ids_in_order = [
+            r[0]
+            for r in db.conn.execute(
+                f"SELECT f.rowid FROM articles_fts f WHERE articles_fts MATCH ?"
+                f" ORDER BY {order} LIMIT ?",
+                [match, limit * OVERFETCH],
+            )
+        ]
+        marks = ",".join("?" * len(ids_in_order))
+        story_of = dict(
+            db.conn.execute(
+                f"SELECT id, story_id FROM articles WHERE id IN ({marks})",
+                ids_in_order,
+            ).fetchall()
+        ) if ids_in_order else {}
+        rows = [(i, story_of.get(i)) for i in ids_in_order]
+    else:
+        # CROSS JOIN keeps FTS5 as the outer loop: the planner must not scan articles and
+        # run the MATCH once per row.
+        rows = db.conn.execute(
+            f"""
+            SELECT f.rowid, a.story_id FROM articles_fts f CROSS JOIN articles a
+            ON a.id = f.rowid WHERE articles_fts MATCH ?{where} ORDER BY {order} LIMIT ?
+            """,
+            [match, *params, limit * OVERFETCH],
+        ).fetchall()
     best: dict[int, int] = {}
     for article_id, story_id in rows:
         key = story_id if story_id is not None else -article_id
@@ -108,7 +133,7 @@ def search_articles(
             SELECT f.rowid, a.story_id, a.title, s.name, a.published_ts, a.read,
                    snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS}),
                    highlight(articles_fts, 0, '{_OPEN}', '{_CLOSE}')
-            FROM articles_fts f JOIN articles a ON a.id = f.rowid
+            FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
             JOIN sources s ON s.id = a.source_id
             WHERE articles_fts MATCH ? AND f.rowid IN ({marks})
             """,
