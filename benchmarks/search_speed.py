@@ -27,7 +27,7 @@ from reader.storage import search as search_store
 from reader.storage import topics as topic_store
 from reader.storage.connection import open_database
 
-FILLER = (
+FILLER = (  # noqa: SIM905 - readable as prose
     "the of and to in a is that for on with as was by at from officials said report "
     "region government week statement according sources analysts country new year"
 ).split()
