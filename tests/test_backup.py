@@ -76,9 +76,8 @@ def test_prune_keeps_configured_number(filled: Path) -> None:
     removed = backups.prune(filled, 3)
     assert len(removed) == 3  # 1 daily + 5 manual - 3 kept
     assert len(backups.list_backups(filled)) == 3
-    with pytest.raises(BroadsheetError):
-        with Library.open(filled) as lib:
-            lib.set_backup_keep(0)
+    with pytest.raises(BroadsheetError), Library.open(filled) as lib:
+        lib.set_backup_keep(0)
 
 
 def test_daily_backup_prunes_with_setting(filled: Path) -> None:

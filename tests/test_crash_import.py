@@ -50,7 +50,7 @@ def test_kill_import_leaves_each_file_whole_or_absent(tmp_path: Path) -> None:
             assert lib.check(full=False).ok
     # Finishing the import afterwards stores the rest exactly once.
     proc = cli("import", *(str(p) for p in files), library=library)
-    out, err = proc.communicate(timeout=120)
+    _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err.decode()
     assert set(file_states(library, files).values()) == {"complete"}
 
@@ -125,7 +125,7 @@ def test_disk_full_on_a_real_small_filesystem(tmp_path: Path) -> None:
         _fill(library, 10, 1, tmp_path)
         big = write_listing(tmp_path / "big.txt", 800, seed=3)
         proc = cli("import", str(big), library=library)
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
         message = err.decode()
         assert proc.returncode == 1
         assert str(big) in message and "disk is full" in message, message
@@ -151,7 +151,7 @@ def _newer_library(tmp_path: Path, with_wal: bool) -> tuple[Path, list[Path]]:
 def _assert_refused_unchanged(library: Path, sides: list[Path]) -> None:
     before = digest(*sides)
     proc = cli("stats", library=library)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "newer Broadsheet" in err.decode() and "not changed" in err.decode()
     assert digest(*sides) == before
@@ -199,7 +199,7 @@ def test_damaged_file_clear_message_then_restore_or_new(tmp_path: Path, damage: 
         library.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
     broken = library.read_bytes()
     proc = cli("stats", library=library)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "Traceback" not in err.decode()
     assert str(library) in err.decode()
     # A garbage header behind valid magic reads as "another application" (reported: a
@@ -211,7 +211,7 @@ def test_damaged_file_clear_message_then_restore_or_new(tmp_path: Path, damage: 
     # Offer 1: restore the newest good backup (CLI), the damaged file is kept aside.
     assert Library.newest_good_backup(library) is not None
     proc = cli("restore", "newest", library=library)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()
     with Library.open(library) as lib:
         assert lib.stats().articles == 8

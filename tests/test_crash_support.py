@@ -17,11 +17,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-WORDS = (
+_WORD_TEXT = (
     "minister council river harbour election budget storm bridge court market railway "
     "treaty border summit village festival drought vaccine strike airport refinery school "
     "parliament coalition inquiry verdict pipeline satellite harvest museum protest ferry"
-).split()
+)
+WORDS = _WORD_TEXT.split()
 
 
 def write_listing(path: Path, articles: int, seed: int, tag: str = "ZZ") -> Path:
