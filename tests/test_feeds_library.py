@@ -1,0 +1,224 @@
+"""Feed verbs against a real library and a local HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.errors import ImportFailed
+from reader.feeds import images
+
+DATA = Path(__file__).parent / "data" / "feeds"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def rss(items: list[tuple[str, str, str]], image: str = "") -> bytes:
+    body = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>http://h/{g}</link>"
+        f"<description><![CDATA[<p>{d}</p>{image}]]></description></item>"
+        for g, t, d in items
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
+            f"{body}</channel></rss>").encode()
+
+
+class Server:
+    """Routes: path -> (status, headers, body); '/slow' sleeps; counts requests."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                if self.path == "/slow":
+                    time.sleep(3)
+                status, headers, body = server.routes.get(self.path, (404, {}, b"missing"))
+                etag = headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                if headers.get("gzip"):
+                    body = gzip.compress(body)
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key == "gzip":
+                        self.send_header("Content-Encoding", "gzip")
+                    else:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    s = Server()
+    yield s
+    s.httpd.shutdown()
+    s.httpd.server_close()
+
+
+def titles(lib: Any) -> list[str]:
+    return sorted(r[0] for r in lib.db.conn.execute("SELECT title FROM articles"))
+
+
+def test_import_feed_file_then_reimport_updates_in_place(library: Any, tmp_path: Path) -> None:
+    feed = tmp_path / "f.xml"
+    feed.write_bytes(rss([("1", "Dam opens", "Water flows."), ("2", "Fair", "Rides.")]))
+    first = library.import_feed_file(feed)
+    assert first.added == 2
+    assert library.import_feed_file(feed).skipped_same_file
+    feed.write_bytes(rss([("1", "Dam opens early", "Water flows today."), ("3", "New", "x.")]))
+    second = library.import_feed_file(feed)
+    assert (second.added, second.already_present) == (1, 1)
+    assert titles(library) == ["Dam opens early", "Fair", "New"]
+    row = library.db.conn.execute(
+        "SELECT guid, html, body FROM articles WHERE guid = '1'").fetchone()
+    assert row[1] == "<p>Water flows today.</p>" and row[2] == "Water flows today."
+    hits = library.db.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'today'").fetchone()[0]
+    assert hits == 1
+    assert library.stats().stories == 3
+
+
+def test_categories_and_match_by_link_without_guid(library: Any) -> None:
+    library.import_feed_file(DATA / "rss20.xml")
+    cats = library.db.conn.execute(
+        "SELECT categories FROM articles WHERE guid = 'city-desk-1001'").fetchone()[0]
+    assert cats == '["Politics", "Money"]'
+    library.import_feed_file(DATA / "rss091.xml")
+    before = library.stats().articles
+    changed = DATA.joinpath("rss091.xml").read_text(encoding="latin-1").replace(
+        "two weeks early", "three weeks early")
+    tmp = DATA.parent.parent / "_tmp_rss091.xml"
+    try:
+        tmp.write_text(changed, encoding="latin-1")
+        outcome = library.import_feed_file(tmp)
+    finally:
+        tmp.unlink()
+    assert outcome.added == 0 and library.stats().articles == before
+
+
+def test_failed_import_leaves_library_untouched(library: Any) -> None:
+    with pytest.raises(ImportFailed):
+        library.import_feed_file(DATA / "unrecoverable.xml")
+    with pytest.raises(ImportFailed):
+        library.import_feed_file(DATA / "billion_laughs.xml")
+    assert library.stats().articles == 0
+    assert library.db.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+
+
+def test_saved_page(library: Any) -> None:
+    outcome = library.import_page(DATA / "saved_page.html")
+    assert outcome.added == 1 and outcome.source == "Northern Tribune"
+    art = library.db.conn.execute(
+        "SELECT title, author, url, published, body FROM articles").fetchone()
+    assert art[0] == "Rail strike called off after late-night deal"
+    assert art[1] == "Jonas Field"
+    assert art[2] == "https://tribune.example/2024/05/rail-strike-called-off"
+    assert art[3].startswith("2024-05-14")
+    assert "• Pay rise: 5 percent" in art[4] and "Copyright" not in art[4]
+    with pytest.raises(ImportFailed, match="no article"):
+        library.import_page(DATA / "empty_page.html")
+
+
+def test_opml_round_trip(library: Any, tmp_path: Path) -> None:
+    feeds = library.import_opml(DATA / "subscriptions.opml")
+    folders = {f.url: f.folder for f in feeds}
+    assert folders["https://city.example/feed.xml"] == "News/Local"
+    assert folders["https://forest.example/feed.json"] is None
+    out = tmp_path / "out.opml"
+    assert library.export_opml(out) == 3
+    library.remove_feed("https://city.example/feed.xml")
+    assert len(library.feeds()) == 2
+    library.import_opml(out)
+    again = {f.url: f.folder for f in library.feeds()}
+    assert again == folders
+
+
+def test_refresh_over_http(library: Any, server: Server) -> None:
+    s = server
+    s.routes["/ok"] = (200, {"ETag": '"v1"', "Content-Type": "application/rss+xml"},
+                       rss([("a", "Harbour closes", "Storm warning.")]))
+    s.routes["/gz"] = (200, {"gzip": "1"}, rss([("b", "Bridge opens", "Traffic flows.")]))
+    s.routes["/moved"] = (301, {"Location": "/ok2"}, b"")
+    s.routes["/ok2"] = (200, {}, rss([("c", "Museum reopens", "Art returns.")]))
+    s.routes["/boom"] = (500, {}, b"oops")
+    s.routes["/garbage"] = (200, {}, b"<<<not a feed")
+    for path in ("/ok", "/gz", "/moved", "/boom", "/missing", "/slow", "/garbage"):
+        library.add_feed(s.base + path)
+    outcomes = {o.url.rsplit("/", 1)[1]: o for o in library.refresh_feeds(timeout=1.0)}
+    assert outcomes["ok"].added == 1 and outcomes["gz"].added == 1
+    assert outcomes["moved"].added == 1
+    assert "500" in (outcomes["boom"].error or "")
+    assert "404" in (outcomes["missing"].error or "")
+    assert "within" in (outcomes["slow"].error or "")
+    assert outcomes["garbage"].error
+    status = {f.url.rsplit("/", 1)[1]: f for f in library.feeds()}
+    assert status["boom"].status == "error" and status["boom"].last_error
+    assert status["ok"].status == "ok" and status["ok"].etag == '"v1"'
+    # Second refresh: conditional GET gives 304; a changed feed updates in place.
+    s.routes["/gz"] = (200, {"gzip": "1"}, rss([("b", "Bridge opens late", "Traffic flows.")]))
+    again = {o.url.rsplit("/", 1)[1]: o for o in library.refresh_feeds(timeout=1.0)}
+    assert again["ok"].not_modified
+    assert (again["gz"].added, again["gz"].updated) == (0, 1)
+    assert "Bridge opens late" in titles(library) and "Bridge opens" not in titles(library)
+    assert library.stats().articles == 3
+
+
+def test_image_cache_and_offline_lookup(library: Any, server: Server) -> None:
+    server.routes["/img.png"] = (200, {"Content-Type": "image/png"}, PNG)
+    server.routes["/f"] = (200, {}, rss([("i", "Picture day", "Look.")],
+                                        image=f'<img src="{server.base}/img.png">'))
+    library.add_feed(server.base + "/f")
+    library.refresh_feeds()
+    html = library.db.conn.execute("SELECT html FROM articles").fetchone()[0]
+    local = images.cached_image_path(library.path, server.base + "/img.png")
+    assert local is not None and local.read_bytes() == PNG
+    assert f'src="{local.name}"' in html
+    assert library.image_path(local.name) == local
+    assert images.cached_image_path(library.path, "http://elsewhere/x.png") is None
+    # Eviction keeps the cache under its cap, oldest first.
+    assert images.evict(local.parent, 0) == 1 and not local.exists()
+
+
+def test_image_opt_out(library: Any, server: Server) -> None:
+    server.routes["/img.png"] = (200, {"Content-Type": "image/png"}, PNG)
+    server.routes["/f"] = (200, {}, rss([("i", "Picture", "Look.")],
+                                        image=f'<img src="{server.base}/img.png">'))
+    info = library.add_feed(server.base + "/f")
+    library.set_feed_images(info.id, False)
+    library.refresh_feeds()
+    assert server.hits.get("/img.png") is None
+
+
+def test_two_hundred_subscriptions_quickly(library: Any, server: Server) -> None:
+    for i in range(200):
+        server.routes[f"/feed{i}"] = (200, {}, rss([(f"g{i}", f"Item {i} news", f"Body {i}.")]))
+        library.add_feed(f"{server.base}/feed{i}")
+    start = time.monotonic()
+    outcomes = library.refresh_feeds(cache_images=False)
+    elapsed = time.monotonic() - start
+    assert len(outcomes) == 200 and all(o.ok and o.added == 1 for o in outcomes)
+    assert elapsed <= 20, elapsed
