@@ -284,3 +284,12 @@ def test_arbitrary_bytes_parse_or_fail_cleanly(tmp_path: Path, data: bytes) -> N
 @given(parts=st.lists(st.sampled_from(FRAGMENTS) | st.binary(max_size=8), max_size=40))
 def test_format_shaped_bytes_parse_or_fail_cleanly(tmp_path: Path, parts: list[bytes]) -> None:
     _check_never_crashes(tmp_path, b"".join(parts))
+
+
+def test_text_starting_like_a_short_binary_signature_is_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "mz.txt"
+    path.write_text("MZ Mazda News\n\nNew model\n\nA new model was shown.\nMZ\n", encoding="utf-8")
+    kind, articles, _ = consume(path)
+    assert (kind, [a.title for a in articles]) == ("listing", ["New model"])
+    path.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(64))
+    assert failure(path) == "binary file (a Windows program), not text"

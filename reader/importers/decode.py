@@ -77,9 +77,17 @@ class Detected:
     complete: bool  # the sample is the whole file
 
 
+#: Signatures short enough to begin ordinary text ("MZ Mazda News" is a listing header),
+#: so they only count when binary bytes follow.
+_WEAK_MAGIC = frozenset({b"MZ", b"BZh", b"RIFF"})
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
 def _binary_kind(raw: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
+            if magic in _WEAK_MAGIC and not _BINARY_BYTES.search(raw, 0, 64):
+                continue
             return kind
     return None
 
