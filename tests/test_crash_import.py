@@ -37,7 +37,7 @@ def test_kill_import_leaves_each_file_whole_or_absent(tmp_path: Path) -> None:
     outcomes: list[str] = []
     for _ in range(5):
         proc = cli("import", *(str(p) for p in files), library=library)
-        time.sleep(rng.uniform(0.6, 4.0))
+        time.sleep(rng.uniform(0.6, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert integrity(library) == ["ok"]

@@ -70,7 +70,7 @@ def test_hostile_search_strings_never_break(hostile_library: Path, query: str) -
         assert lib.stats().articles > 0
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(st.text(max_size=40))
 def test_any_search_string_is_safe(tmp_path_factory: pytest.TempPathFactory, query: str) -> None:
     library = tmp_path_factory.getbasetemp() / "fuzz-search.db"
