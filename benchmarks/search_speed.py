@@ -80,12 +80,13 @@ def generate(path: Path, n: int, body_words: int = 200) -> None:
             "INSERT INTO articles (id, source_id, title, body, published_ts, content_hash,"
             " story_id, read, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         # Realistic assignment volume (~1.5 topics an article) without scoring 1M texts.
-        assigned = sorted({(t, r[0]) for r in rows
+        assigned = sorted({(t, r[0], 1 - r[7]) for r in rows
                            for t in rng.sample(topic_ids, rng.choice((0, 1, 2, 3)))})
-        conn.executemany("INSERT INTO article_topics (topic_id, article_id) VALUES (?, ?)",
-                         assigned)
+        conn.executemany(
+            "INSERT INTO article_topics (topic_id, article_id, unread) VALUES (?, ?, ?)",
+            assigned)
         conn.executemany("INSERT OR IGNORE INTO story_topics (topic_id, story_id) VALUES (?, ?)",
-                         assigned)
+                         [(t, a) for t, a, _ in assigned])
         conn.commit()
     conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     conn.commit()

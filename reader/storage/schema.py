@@ -275,3 +275,17 @@ def m003_feeds(db: Database) -> None:
         CREATE INDEX articles_by_url ON articles (source_id, url);
         """
     )
+
+
+@MIGRATIONS()
+def m004_article_topic_unread(db: Database) -> None:
+    """Keep each assignment's unread flag beside it, so a full topic recount is one scan of
+    article_topics (about 1 s at 1M articles would otherwise be spent joining articles)."""
+    run_script(
+        db,
+        """
+        ALTER TABLE article_topics ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+        UPDATE article_topics SET unread = coalesce(
+            (SELECT a.read = 0 FROM articles a WHERE a.id = article_topics.article_id), 0);
+        """,
+    )

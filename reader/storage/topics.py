@@ -1,6 +1,8 @@
 """Topic persistence: the topics table, assignments (article_topics, story_topics), counts.
 
 Counts (``topics.total`` / ``topics.unread``, in articles) are maintained incrementally:
+each assignment row carries its article's unread flag (kept in step by
+:func:`on_read_changed`), so a full recount is a single scan of ``article_topics``.
 :func:`assign_topics` adds to them at import and :func:`on_read_changed` moves them when read
 state changes, so the sidebar never counts on the fly. :func:`recount` recomputes them all
 from scratch (after a rule change or as a repair).
@@ -193,18 +195,19 @@ def assign_topics(db: Database, article_ids: list[int]) -> None:
                 f"SELECT id, title, body, read, story_id FROM articles WHERE id IN ({marks})",
                 list(chunk),
             ).fetchall()
-            assigned: list[tuple[int, int, float]] = []
+            assigned: list[tuple[int, int, float, int]] = []
             stories: set[tuple[int, int]] = set()
             for article_id, title, body, read, story_id in rows:
                 for topic_id, score in evaluator.topics_for(title, body):
-                    assigned.append((topic_id, article_id, score))
+                    assigned.append((topic_id, article_id, score, 0 if read else 1))
                     total[topic_id] += 1
                     if not read:
                         unread[topic_id] += 1
                     if story_id is not None:
                         stories.add((topic_id, story_id))
             db.conn.executemany(
-                "INSERT INTO article_topics (topic_id, article_id, score) VALUES (?, ?, ?)",
+                "INSERT INTO article_topics (topic_id, article_id, score, unread)"
+                " VALUES (?, ?, ?, ?)",
                 assigned,
             )
             db.conn.executemany(
@@ -237,6 +240,11 @@ def on_read_changed(db: Database, article_ids: list[int], read: bool) -> None:
         ).fetchall():
             delta[tid] += -n if read else n
     with db.atomic():
+        for chunk in _chunks(article_ids):
+            db.execute(
+                f"UPDATE article_topics SET unread = ? WHERE article_id IN ({_marks(len(chunk))})",
+                [0 if read else 1, *chunk],
+            )
         _add_counts(db, Counter(), delta)
 
 
@@ -244,15 +252,27 @@ def recount(db: Database, topic_ids: Iterable[int] | None = None) -> None:
     """Recompute total and unread counts from the assignments (all topics by default)."""
     ids = list(topic_ids) if topic_ids is not None else [t.id for t in list_topics(db)]
     with db.atomic():
-        for topic_id in ids:
-            total, unread = db.conn.execute(
-                "SELECT count(*), coalesce(sum(a.read = 0), 0) FROM article_topics t"
-                " JOIN articles a ON a.id = t.article_id WHERE t.topic_id = ?",
-                [topic_id],
-            ).fetchone()
-            db.execute(
-                "UPDATE topics SET total = ?, unread = ? WHERE id = ?", [total, unread, topic_id]
-            )
+        if topic_ids is None:
+            # One scan of article_topics in primary-key (topic) order: no articles are read.
+            found = {
+                tid: (n, u)
+                for tid, n, u in db.conn.execute(
+                    "SELECT topic_id, count(*), coalesce(sum(unread), 0) FROM article_topics"
+                    " GROUP BY topic_id"
+                )
+            }
+        else:
+            found = {}
+            for topic_id in ids:
+                found[topic_id] = db.conn.execute(
+                    "SELECT count(*), coalesce(sum(unread), 0) FROM article_topics"
+                    " WHERE topic_id = ?",
+                    [topic_id],
+                ).fetchone()
+        db.conn.executemany(
+            "UPDATE topics SET total = ?, unread = ? WHERE id = ?",
+            [(*found.get(t, (0, 0)), t) for t in ids],
+        )
 
 
 def reevaluate_topic(
@@ -275,8 +295,9 @@ def reevaluate_topic(
         if rule.threshold <= 0:
             progress(0, 1, f"{topic.name}: matching")
             db.execute(
-                "INSERT INTO article_topics (topic_id, article_id, score)"
-                " SELECT ?, rowid, 1 FROM articles_fts WHERE articles_fts MATCH ?",
+                "INSERT INTO article_topics (topic_id, article_id, score, unread)"
+                " SELECT ?, f.rowid, 1, a.read = 0 FROM articles_fts f CROSS JOIN articles a"
+                " ON a.id = f.rowid WHERE articles_fts MATCH ?",
                 [topic_id, match],
             )
             check_cancelled(cancelled, f"re-evaluating {topic.name!r}")
@@ -312,14 +333,15 @@ def _score_candidates(
     for chunk in _chunks(candidates, SCORE_BATCH):
         check_cancelled(cancelled, f"re-evaluating {name!r}")
         rows = db.conn.execute(
-            f"SELECT id, title, body FROM articles WHERE id IN ({_marks(len(chunk))})",
+            f"SELECT id, title, body, read FROM articles WHERE id IN ({_marks(len(chunk))})",
             list(chunk),
         ).fetchall()
         db.conn.executemany(
-            "INSERT INTO article_topics (topic_id, article_id, score) VALUES (?, ?, ?)",
+            "INSERT INTO article_topics (topic_id, article_id, score, unread)"
+            " VALUES (?, ?, ?, ?)",
             [
-                (rule.topic_id, article_id, score)
-                for article_id, title, body in rows
+                (rule.topic_id, article_id, score, 0 if read else 1)
+                for article_id, title, body, read in rows
                 for _, score in evaluator.topics_for(title, body)
             ],
         )
