@@ -162,7 +162,10 @@ class CoreVerbs(LibraryBase):
             todo = [i for i in fresh if (i.source_id, i.content_hash) not in stored]
             already += len(fresh) - len(todo)
             new_ids.extend(store.insert_articles(self.db, file_id, todo))
-            progress(len(new_ids) + already + folded, 0, f"{path.name}: {len(new_ids)} new")
+            progress(
+                parsed.bytes_read(), parsed.size_bytes,
+                f"{path.name}: {len(new_ids):,} new, {already:,} already present",
+            )
         store.set_file_article_count(self.db, file_id, len(new_ids) + already + folded)
         self._after_insert(new_ids, progress, cancelled)
         warnings = tuple(parsed.warnings)
