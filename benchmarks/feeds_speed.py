@@ -30,19 +30,43 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ["government", "minister", "election", "market", "storm", "river", "council", "budget", "school", "police", "report", "city", "week", "people", "year", "harbour", "bridge", "museum", "festival", "court"]
+WORDS = [
+    "government",
+    "minister",
+    "election",
+    "market",
+    "storm",
+    "river",
+    "council",
+    "budget",
+    "school",
+    "police",
+    "report",
+    "city",
+    "week",
+    "people",
+    "year",
+    "harbour",
+    "bridge",
+    "museum",
+    "festival",
+    "court",
+]
 
 
 def generate(items: int, seed: int = 1) -> str:
     rnd = random.Random(seed)
     base = datetime(2024, 1, 1, tzinfo=UTC)
-    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-             "<title>Bench</title><link>http://example.com/</link><description>d</description>\n"]
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        "<title>Bench</title><link>http://example.com/</link><description>d</description>\n"
+    ]
     for i in range(items):
         title = " ".join(rnd.choice(WORDS) for _ in range(8)).capitalize() + f" {i}"
         paras = "".join(
             f"<p>{' '.join(rnd.choice(WORDS) for _ in range(40))} "
-            f"<a href='/x{i}'>link</a> <b>bold</b>.</p>" for _ in range(3)
+            f"<a href='/x{i}'>link</a> <b>bold</b>.</p>"
+            for _ in range(3)
         )
         html = paras + "<ul><li>one</li><li>two</li></ul>"
         parts.append(
@@ -60,16 +84,24 @@ def time_broadsheet_cli(feed: Path, work: Path) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "reader", "import", str(feed), "--library", str(library)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     elapsed = time.perf_counter() - start
     if "feed" in done.stdout:
         return elapsed, "broadsheet import"
-    code = ("import sys; from reader.library import Library; "
-            "lib = Library.open(sys.argv[1]); print(lib.import_feed_file(sys.argv[2]))")
+    code = (
+        "import sys; from reader.library import Library; "
+        "lib = Library.open(sys.argv[1]); print(lib.import_feed_file(sys.argv[2]))"
+    )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(work / "verb.db"), str(feed)],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-c", code, str(work / "verb.db"), str(feed)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     return time.perf_counter() - start, "Library.import_feed_file (import does not route feeds yet)"
 
 
@@ -99,9 +131,20 @@ def time_newsboat(feed: Path, work: Path) -> float | None:
     (home / "config").write_text("")
     start = time.perf_counter()
     subprocess.run(
-        [binary, "-x", "reload", "-u", str(home / "urls"), "-c", str(home / "cache.db"),
-         "-C", str(home / "config")],
-        check=True, capture_output=True, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+        [
+            binary,
+            "-x",
+            "reload",
+            "-u",
+            str(home / "urls"),
+            "-c",
+            str(home / "cache.db"),
+            "-C",
+            str(home / "config"),
+        ],
+        check=True,
+        capture_output=True,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
     )
     return time.perf_counter() - start
 
@@ -153,8 +196,10 @@ def main() -> int:
         newsboat = time_newsboat(feed, work)
         path_only = time_feed_path(feed, work)
         full, how = time_broadsheet_cli(feed, work)
-        print("newsboat -x reload:                      "
-              + (f"{newsboat:.2f} s" if newsboat else "not installed"))
+        print(
+            "newsboat -x reload:                      "
+            + (f"{newsboat:.2f} s" if newsboat else "not installed")
+        )
         print(f"Broadsheet feed path (parse+store+FTS):  {path_only:.2f} s")
         print(f"Broadsheet full import ({how}): {full:.2f} s")
         if newsboat:
