@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QDesktopServices,
     QFocusEvent,
     QKeySequence,
     QMouseEvent,
     QShortcut,
+    QShowEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -47,6 +49,10 @@ from reader.notes_text import append_block
 AUTOSAVE_MS = 700
 #: Longest wait between the first unsaved keystroke and its save, even while typing on.
 MAX_WAIT_MS = 800
+
+#: Starts editing. If the window already binds it (to call :meth:`NoteEditor.start_editing`),
+#: the editor's own shortcut stands down, since two bindings make Qt fire neither.
+EDIT_KEY = QKeySequence("Ctrl+N")
 
 SAVED = "Saved"
 SAVING = "Saving…"
@@ -167,7 +173,7 @@ class NoteEditor(QWidget):
         self._max_timer.setInterval(MAX_WAIT_MS)
         self._max_timer.timeout.connect(self.flush)
 
-        self.edit_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        self.edit_shortcut = QShortcut(EDIT_KEY, self)
         self.edit_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.edit_shortcut.activated.connect(self.start_editing)
 
@@ -293,6 +299,24 @@ class NoteEditor(QWidget):
         self._sync_toggle(False)
 
     # ------------------------------------------------------------------ internals
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.edit_shortcut.setEnabled(not self._window_binds_edit_key())
+
+    def _window_binds_edit_key(self) -> bool:
+        window = self.window()
+        if window is self:
+            return False
+        for action in window.findChildren(QAction):
+            if any(key.matches(EDIT_KEY) == QKeySequence.SequenceMatch.ExactMatch
+                   for key in action.shortcuts()):
+                return True
+        return any(
+            other is not self.edit_shortcut
+            and other.key().matches(EDIT_KEY) == QKeySequence.SequenceMatch.ExactMatch
+            for other in window.findChildren(QShortcut)
+        )
 
     def _on_text_changed(self) -> None:
         if self._loading or self._story_id is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -43,9 +43,9 @@ class Host(QWidget):
 def host(qtbot: QtBot) -> Host:
     window = Host()
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
     return window
 
 
@@ -368,3 +368,21 @@ def test_without_a_story_the_editor_is_inert(qtbot: QtBot, editor: NoteEditor) -
     saves = Saves(editor)
     editor.flush()
     assert saves.calls == []
+
+
+def test_the_window_own_ctrl_n_is_not_made_ambiguous(qtbot: QtBot) -> None:
+    window = Host()
+    qtbot.addWidget(window)
+    fired: list[bool] = []
+    action = QAction("Focus the note", window)
+    action.setShortcut(QKeySequence("Ctrl+N"))
+    action.triggered.connect(lambda: (fired.append(True), window.editor.start_editing()))
+    window.addAction(action)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.editor.set_story(2, "text")
+    assert not window.editor.edit_shortcut.isEnabled()
+    window.other.setFocus()
+    qtbot.keyClick(window.other, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert fired == [True] and window.editor.is_editing()
