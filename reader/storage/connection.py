@@ -52,6 +52,8 @@ def read_header(path: Path) -> tuple[int, int] | None:
 
 def _check_versions(path: Path, application_id: int, user_version: int) -> None:
     if application_id not in (0, APPLICATION_ID):
+        if user_version < 0 or user_version > 1_000_000:
+            raise DamagedLibraryError(path, "the library file's header is damaged")
         raise LibraryError(path, "this SQLite file belongs to another application")
     if user_version > schema_version():
         raise NewerLibraryError(
@@ -60,6 +62,22 @@ def _check_versions(path: Path, application_id: int, user_version: int) -> None:
             f"version reads up to {schema_version()}). Please update Broadsheet; the file "
             "was not changed.",
         )
+
+
+def _live_versions(path: Path) -> tuple[int, int]:
+    """``(application_id, user_version)`` as SQLite sees them, WAL included.
+
+    Read through a read-only connection: unlike a read-write one, closing it never
+    checkpoints the WAL into the file, so a library we are about to refuse stays untouched.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    return int(application_id), int(user_version)
 
 
 def connect(path: Path) -> Database:
@@ -95,11 +113,12 @@ def open_database(
         except OSError as exc:
             raise LibraryError(path, f"cannot create the folder ({exc.strerror})") from exc
     try:
+        if exists:
+            # The header can lag behind an un-checkpointed WAL: check the live values too.
+            _check_versions(path, *_live_versions(path))
         db = connect(path)
         application_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = db.conn.execute("PRAGMA user_version").fetchone()[0]
-        # The header can lag behind an un-checkpointed WAL: check again on the live values.
-        _check_versions(path, application_id, user_version)
         if application_id == 0 and user_version == 0 and db.table_names():
             db.close()
             raise LibraryError(path, "this SQLite file is not a Broadsheet library")
