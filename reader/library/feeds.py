@@ -17,8 +17,14 @@ from reader.errors import Cancelled, ImportFailed, NotFound
 from reader.feeds import fetch as fetching
 from reader.feeds import images
 from reader.feeds.opml import Outline, read_opml, write_opml
-from reader.feeds.pages import extract_page
-from reader.feeds.parse import FeedEntry, ParsedFeed, parse_feed_bytes, parse_feed_file
+from reader.feeds.pages import PAGE_SUFFIXES, extract_page
+from reader.feeds.parse import (
+    FeedEntry,
+    ParsedFeed,
+    looks_like_feed,
+    parse_feed_bytes,
+    parse_feed_file,
+)
 from reader.feeds.sanitize import image_sources
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
@@ -27,6 +33,19 @@ from reader.storage import feeds as feed_store
 from reader.storage import stories as story_store
 from reader.text import identity_hash
 from reader.types import FeedInfo, FeedOutcome, FileOutcome, ParsedArticle
+
+def sniff_text(head: bytes) -> str:
+    """Leniently decode the first bytes of a file for sniffing (BOMs, UTF-16/32 included)."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+    ):
+        if head.startswith(bom):
+            return head.decode(codec, errors="ignore")
+    if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        return head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
 
 #: Source of saved pages whose site name is unknown.
 SAVED_PAGES_SOURCE = "Saved pages"
@@ -52,6 +71,23 @@ def entry_rows(entries: Sequence[FeedEntry]) -> list[feed_store.EntryRow]:
 
 class FeedVerbs(LibraryBase):
     """Subscriptions, refreshing, feed files, OPML and saved pages."""
+
+    def _import_file(self, path: Path, progress: Progress, cancelled: CancelCheck) -> FileOutcome:
+        """Route feed documents and saved web pages here; everything else to the dump importers.
+
+        Feeds are recognised by content (the first bytes), pages by their extension, since a
+        saved page is ordinary HTML that only its name marks as "an article to extract".
+        """
+        if path.suffix.lower() in PAGE_SUFFIXES:
+            return self.import_page(path)
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(8192)
+        except OSError as exc:
+            raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
+        if looks_like_feed(sniff_text(head)):
+            return self.import_feed_file(path, progress, cancelled)
+        return super()._import_file(path, progress, cancelled)  # type: ignore[misc]
 
     if TYPE_CHECKING:  # provided by CoreVerbs in the assembled Library
 
