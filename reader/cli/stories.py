@@ -18,8 +18,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.set_defaults(handler=with_library(run_regroup))
 
     cmd = commands.add_parser("stories", help="list stories with their versions")
-    cmd.add_argument("--min-size", type=int, default=1, metavar="N",
-                     help="only stories with at least N versions")
+    cmd.add_argument(
+        "--min-size", type=int, default=1, metavar="N", help="only stories with at least N versions"
+    )
     add_library_option(cmd)
     cmd.set_defaults(handler=with_library(run_stories))
 
@@ -73,19 +74,29 @@ def _print_story(detail: StoryDetail) -> None:
     if s.last_published and s.last_published != s.first_published:
         span += f" – {date_text(s.last_published)}"
     print(f"[{s.id}] {s.headline}")
-    print(f"    {s.size} version(s), {s.source_count} source(s), {span}"
-          + (", has note" if s.has_note else ""))
+    print(
+        f"    {s.size} version(s), {s.source_count} source(s), {span}"
+        + (", has note" if s.has_note else "")
+    )
     for v in detail.versions:
         mark = "*" if v.article_id == s.headline_article_id else " "
-        print(f"   {mark} #{v.article_id} {v.title or '(untitled)'}  "
-              f"({v.source}, {date_text(v.published, v.published_inferred)})")
+        print(
+            f"   {mark} #{v.article_id} {v.title or '(untitled)'}  "
+            f"({v.source}, {date_text(v.published, v.published_inferred)})"
+        )
 
 
 def _print_reason(r: GroupReason) -> None:
-    print(f"  #{r.article_a} ~ #{r.article_b}: {r.rule}, score {r.score:.2f}, "
-          f"title similarity {r.title_similarity:.2f}")
-    for label, items in (("names", r.names), ("numbers", r.numbers), ("dates", r.dates),
-                         ("words", r.phrases)):
+    print(
+        f"  #{r.article_a} ~ #{r.article_b}: {r.rule}, score {r.score:.2f}, "
+        f"title similarity {r.title_similarity:.2f}"
+    )
+    for label, items in (
+        ("names", r.names),
+        ("numbers", r.numbers),
+        ("dates", r.dates),
+        ("words", r.phrases),
+    ):
         if items:
             print(f"      {label}: {', '.join(items)}")
 

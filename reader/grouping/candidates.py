@@ -29,8 +29,7 @@ def blocking_keys(features: Features, rarity: Rarity, limit: int | None = None) 
     """
     cap = block_df_cap(rarity.total)
     keys = [
-        k for k in features.keys()
-        if not k.startswith("w:") and 2 <= rarity.df.get(k, 1) <= cap
+        k for k in features.all_keys() if not k.startswith("w:") and 2 <= rarity.df.get(k, 1) <= cap
     ]
     keys.sort(key=lambda k: (rarity.df.get(k, 1), k))
     return keys[: limit or t.MAX_POSTINGS_PER_ARTICLE]
@@ -43,7 +42,7 @@ def storable_keys(features: Features, rarity: Rarity) -> list[str]:
     must find this one.
     """
     cap = block_df_cap(rarity.total)
-    keys = [k for k in features.keys() if not k.startswith("w:") and rarity.df.get(k, 0) <= cap]
+    keys = [k for k in features.all_keys() if not k.startswith("w:") and rarity.df.get(k, 0) <= cap]
     keys.sort(key=lambda k: (rarity.df.get(k, 0), k))
     return keys[: t.MAX_POSTINGS_PER_ARTICLE]
 

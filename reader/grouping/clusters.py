@@ -219,7 +219,7 @@ def group(
 
     accepted: dict[frozenset[int], str] = dict(forced)
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    for score, a, b, rule in edges:
+    for _score, a, b, rule in edges:
         ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             accepted.setdefault(frozenset((a, b)), rule)

@@ -29,7 +29,9 @@ def _pairs(groups: Iterable[Sequence[object]]) -> set[frozenset[object]]:
     return out
 
 
-def pairwise(predicted: Iterable[Sequence[object]], truth: Iterable[Sequence[object]]) -> PairwiseScore:
+def pairwise(
+    predicted: Iterable[Sequence[object]], truth: Iterable[Sequence[object]]
+) -> PairwiseScore:
     found = _pairs(predicted)
     true = _pairs(truth)
     correct = len(found & true)

@@ -9,6 +9,7 @@ re-reading bodies.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import zlib
@@ -21,9 +22,17 @@ _MONTHS = {
     name: index
     for index, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -34,8 +43,9 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_MD = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
 )
-_DATE_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
-                      re.IGNORECASE)
+_DATE_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+)
 _NUMBER = re.compile(
     r"(?<![\w.,])([$€£₽]?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])"
     r"(?:\s*(million|billion|trillion|thousand|bn|m)\b)?"
@@ -45,25 +55,204 @@ _MAGNITUDE_BEFORE = re.compile(r"magnitude[\s\-]+(\d+(?:\.\d+)?)", re.IGNORECASE
 _WORD = re.compile(r"[a-z][a-z\-]+[a-z0-9]|[a-z]{2,}")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _UNIT_ALIASES = {
-    "km": "kilometer", "kilometre": "kilometer", "kms": "kilometer", "mi": "mile",
-    "tonne": "ton", "tonnes": "ton", "tons": "ton", "people": "person", "persons": "person",
-    "percent": "%", "per": "%", "individuals": "person", "individual": "person",
+    "km": "kilometer",
+    "kilometre": "kilometer",
+    "kms": "kilometer",
+    "mi": "mile",
+    "tonne": "ton",
+    "tonnes": "ton",
+    "tons": "ton",
+    "people": "person",
+    "persons": "person",
+    "percent": "%",
+    "per": "%",
+    "individuals": "person",
+    "individual": "person",
 }
 
 STOPWORDS = frozenset(
-    """
-    a about above after again against all almost also although am amid amidst among an and
-    another any are around as at be became because been before being below between both but
-    by can could did do does doing down during each either else even ever every few for from
-    further had has have having he her here hers herself him himself his how however i if in
-    into is it its itself just like made make many may might more most much must my near nearly
-    neither no nor not now of off on once only or other others our ours out over own per said
-    same say says she should since so some still such than that the their theirs them then
-    there these they this those though through to too toward towards under until up upon us
-    very via was we were what when where whether which while who whom whose why will with
-    within without would yet you your also according reported reportedly stated says told
-    amid including including new recent recently ongoing further several significant
-    """.split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "almost",
+        "also",
+        "although",
+        "am",
+        "amid",
+        "amidst",
+        "among",
+        "an",
+        "and",
+        "another",
+        "any",
+        "are",
+        "around",
+        "as",
+        "at",
+        "be",
+        "became",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "even",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "like",
+        "made",
+        "make",
+        "many",
+        "may",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "near",
+        "nearly",
+        "neither",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "others",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "per",
+        "said",
+        "same",
+        "say",
+        "says",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "to",
+        "too",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "also",
+        "according",
+        "reported",
+        "reportedly",
+        "stated",
+        "says",
+        "told",
+        "amid",
+        "including",
+        "including",
+        "new",
+        "recent",
+        "recently",
+        "ongoing",
+        "further",
+        "several",
+        "significant",
+    ]
 )
 
 
@@ -84,7 +273,7 @@ class Features:
     protagonist: str | None = None
     phrase_text: dict[int, str] = field(default_factory=dict, compare=False)
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         """Every key this article could be found by, tagged with its kind."""
         out = [f"e:{k}" for k in self.entities]
         out += [f"n:{v}" for v in self.numbers]
@@ -126,8 +315,12 @@ def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
         currency, digits, scale, tail, unit_word = match.groups()
         plain = digits.replace(",", "")
         if (
-            not currency and not scale and "," not in digits and "." not in digits
-            and len(plain) == 4 and 1800 <= int(plain) <= 2100
+            not currency
+            and not scale
+            and "," not in digits
+            and "." not in digits
+            and len(plain) == 4
+            and 1800 <= int(plain) <= 2100
         ):
             years.add(plain)
             continue
@@ -177,15 +370,22 @@ def phrase_hash(a: str, b: str) -> int:
     return zlib.crc32(f"{a} {b}".encode()) & 0x7FFFFFFF
 
 
-def extract(title: str, body: str, *, keep_phrase_text: bool = False) -> Features:
+def extract(
+    title: str,
+    body: str,
+    *,
+    keep_phrase_text: bool = False,
+    entities: list[Entity] | None = None,
+) -> Features:
     """Compute the grouping features of one article."""
-    entities: list[Entity] = extract_entities(title, body)
+    if entities is None:
+        entities = extract_entities(title, body)
     text = f"{title}\n{body}"
     values, units, _years = numbers_of(text)
     words = content_words(body)
     title_words = tuple(dict.fromkeys(content_words(title)))
     bigrams: dict[int, str] = {}
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         if a != b:
             bigrams.setdefault(phrase_hash(a, b), f"{a} {b}")
     if len(bigrams) > t.MAX_PHRASES:
@@ -193,8 +393,10 @@ def extract(title: str, body: str, *, keep_phrase_text: bool = False) -> Feature
         ranked = sorted(bigrams.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         bigrams = dict(ranked[: t.MAX_PHRASES])
     protagonist = None
-    if entities and entities[0].mentions >= 2 and (
-        len(entities) == 1 or entities[0].mentions > entities[1].mentions
+    if (
+        entities
+        and entities[0].mentions >= 2
+        and (len(entities) == 1 or entities[0].mentions > entities[1].mentions)
     ):
         protagonist = entities[0].key
     return Features(

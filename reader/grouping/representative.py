@@ -25,8 +25,7 @@ def representative(versions: Sequence[tuple[int, str]]) -> int:
     best_id, best = titled[0][0], -1.0
     for i, title in titled:
         total = sum(
-            fuzz.token_set_ratio(title.lower(), other.lower())
-            for j, other in titled if j != i
+            fuzz.token_set_ratio(title.lower(), other.lower()) for j, other in titled if j != i
         )
         mean = total / (len(titled) - 1)
         if mean > best:

@@ -37,7 +37,7 @@ class Rarity:
         n = 0
         for f in features:
             n += 1
-            for key in f.keys():
+            for key in f.all_keys():
                 df[key] = df.get(key, 0) + 1
         return cls(df, n)
 
@@ -93,9 +93,7 @@ def _unit_conflicts(a: Features, b: Features) -> int:
     conflicts = 0
     for unit, values in a.units.items():
         other = b.units.get(unit)
-        if other and not (values & other) and not (values & b.numbers) and not (
-            other & a.numbers
-        ):
+        if other and not (values & other) and not (values & b.numbers) and not (other & a.numbers):
             conflicts += 1
     return conflicts
 
@@ -121,8 +119,11 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
     if a.dates and b.dates and not shared_days:
         penalty += t.DATE_CONFLICT_PENALTY
     if (
-        a.protagonist and b.protagonist and a.protagonist != b.protagonist
-        and a.protagonist not in b.entities and b.protagonist not in a.entities
+        a.protagonist
+        and b.protagonist
+        and a.protagonist != b.protagonist
+        and a.protagonist not in b.entities
+        and b.protagonist not in a.entities
     ):
         penalty += t.PROTAGONIST_PENALTY
         conflicts += 1

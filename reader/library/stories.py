@@ -74,4 +74,3 @@ class StoryVerbs(LibraryBase):
         with self.db.atomic():
             entity_store.set_hidden(self.db, facet_id, hidden)
         return Changes(topics=True)
-

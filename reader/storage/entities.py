@@ -96,9 +96,7 @@ def facets(db: Database, limit: int = 50, include_hidden: bool = False) -> list[
         [t.MIN_FACET_COUNT, limit],
     ).fetchall()
     return [
-        Facet(id=int(r[0]), name=r[1], kind=r[2], count=int(r[3]),
-              hidden=bool(r[4]))
-        for r in rows
+        Facet(id=int(r[0]), name=r[1], kind=r[2], count=int(r[3]), hidden=bool(r[4])) for r in rows
     ]
 
 

@@ -33,7 +33,7 @@ from reader.errors import Cancelled, InvalidOperation, NotFound
 from reader.grouping import features as feat
 from reader.grouping.candidates import block_df_cap, storable_keys
 from reader.grouping.clusters import Constraints, Item, group
-from reader.grouping.entities import facet_name, extract_entities
+from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
 from reader.grouping.representative import representative
 from reader.grouping.scoring import Rarity
@@ -100,7 +100,7 @@ def _df(db: Database, keys: Iterable[str]) -> dict[str, int]:
 def _bump_df(db: Database, features: Iterable[feat.Features], sign: int = 1) -> None:
     counts: dict[str, int] = {}
     for f in features:
-        for key in f.keys():
+        for key in f.all_keys():
             counts[key] = counts.get(key, 0) + sign
     db.conn.executemany(
         "INSERT INTO feature_df (key, df) VALUES (?, ?)"
@@ -120,7 +120,7 @@ def compute_features(
         if n % 200 == 0 and cancelled():
             raise Cancelled("grouping")
         entities = extract_entities(title, body)
-        f = feat.extract(title, body)
+        f = feat.extract(title, body, entities=entities)
         computed[article_id] = f
         entity_rows[article_id] = {e.key: (facet_name(e), e.kind) for e in entities}
     db.conn.executemany(
@@ -152,7 +152,7 @@ def _write_postings(db: Database, feats: dict[int, feat.Features], rarity: Rarit
 
 
 def _rarity_for(db: Database, feats: Iterable[feat.Features]) -> Rarity:
-    keys = {k for f in feats for k in f.keys()}
+    keys = {k for f in feats for k in f.all_keys()}
     return Rarity(_df(db, keys), library_size(db))
 
 
@@ -212,7 +212,9 @@ def assign_new_articles(
     # Candidates among stored articles, through the rarest keys of each new article.
     cap = block_df_cap(rarity.total)
     probe_keys = {
-        k for f in new_feats.values() for k in storable_keys(f, rarity)
+        k
+        for f in new_feats.values()
+        for k in storable_keys(f, rarity)
         if rarity.df.get(k, 0) <= cap
     }
     found: set[int] = set()
@@ -233,7 +235,9 @@ def assign_new_articles(
     rarity = _rarity_for(db, all_feats.values())
     meta = _articles_meta(db, sorted(all_feats))
     labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
-    items = [Item(id=a, features=f, ts=meta[a][0], inferred=meta[a][1]) for a, f in all_feats.items()]
+    items = [
+        Item(id=a, features=f, ts=meta[a][0], inferred=meta[a][1]) for a, f in all_feats.items()
+    ]
     result = group(
         items,
         constraints_for(db, all_feats),
@@ -260,7 +264,9 @@ def assign_new_articles(
     return touched
 
 
-def _articles_meta(db: Database, ids: Sequence[int]) -> dict[int, tuple[int | None, bool, int | None]]:
+def _articles_meta(
+    db: Database, ids: Sequence[int]
+) -> dict[int, tuple[int | None, bool, int | None]]:
     out: dict[int, tuple[int | None, bool, int | None]] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
@@ -291,9 +297,7 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
             """,
             [story_id],
         ).fetchall()
-        has_note = db.conn.execute(
-            "SELECT 1 FROM notes WHERE story_id = ?", [story_id]
-        ).fetchone()
+        has_note = db.conn.execute("SELECT 1 FROM notes WHERE story_id = ?", [story_id]).fetchone()
         if not rows:
             if has_note:
                 continue  # never drop a note; regroup/merge move notes before this point
@@ -319,11 +323,18 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
             WHERE id = ?
             """,
             [
-                headline, head, len(rows), len(sources),
-                SOURCE_SEPARATOR.join(sources), first, last,
+                headline,
+                head,
+                len(rows),
+                len(sources),
+                SOURCE_SEPARATOR.join(sources),
+                first,
+                last,
                 last if last is not None else added,
-                sum(1 for r in rows if not r[3]), sum(1 for r in rows if r[4]),
-                1 if has_note else 0, story_id,
+                sum(1 for r in rows if not r[3]),
+                sum(1 for r in rows if r[4]),
+                1 if has_note else 0,
+                story_id,
             ],
         )
         db.execute("DELETE FROM story_topics WHERE story_id = ?", [story_id])
@@ -340,8 +351,9 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
 
 def _first_sentence(body: str, limit: int = 120) -> str:
     text = " ".join(body.split())
-    end = min((i for i in (text.find(". "), text.find("? "), text.find("! ")) if i > 0),
-              default=len(text))
+    end = min(
+        (i for i in (text.find(". "), text.find("? "), text.find("! ")) if i > 0), default=len(text)
+    )
     text = text[: end + 1] if end < len(text) else text
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -442,9 +454,7 @@ def merge(db: Database, keep: int, other: int) -> int:
         if a and b:
             _add_correction(db, "together", a[0], b[0])
         for article in a + b:
-            db.execute(
-                "DELETE FROM corrections WHERE kind = 'alone' AND article_id = ?", [article]
-            )
+            db.execute("DELETE FROM corrections WHERE kind = 'alone' AND article_id = ?", [article])
         db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [keep, other])
         _move_note(db, other, keep)
         refresh_stories(db, [keep, other])
@@ -492,9 +502,7 @@ def move(db: Database, article_id: int, story_id: int) -> int:
             "DELETE FROM corrections WHERE article_id = ? AND kind IN ('alone', 'together')",
             [article_id],
         )
-        db.execute(
-            "DELETE FROM corrections WHERE other_id = ? AND kind = 'together'", [article_id]
-        )
+        db.execute("DELETE FROM corrections WHERE other_id = ? AND kind = 'together'", [article_id])
         if target:
             db.execute(
                 "DELETE FROM corrections WHERE kind = 'apart' AND ((article_id = ? AND"
@@ -556,9 +564,7 @@ def regroup(
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
 
-def _apply_clusters(
-    db: Database, clusters: list[list[int]], old_of: dict[int, int | None]
-) -> None:
+def _apply_clusters(db: Database, clusters: list[list[int]], old_of: dict[int, int | None]) -> None:
     """Write new clusters, keeping old story ids (largest overlap first) and every note."""
     overlaps: list[tuple[int, int, int, int]] = []  # (-size, oldest, cluster index, story)
     for index, cluster in enumerate(clusters):
