@@ -11,6 +11,7 @@ import pytest
 
 from reader import export
 from reader.library import Library
+from reader.types import StoryQuery
 
 
 def _count(lib: Library, sql: str) -> int:
@@ -152,7 +153,7 @@ def test_cancel_rolls_back_the_file_in_progress_and_keeps_finished_ones(
 
 
 def test_read_state_and_stars(library: Library, seeds: tuple[Path, Path]) -> None:
-    from reader.types import ReadFilter, StoryQuery
+    from reader.types import ReadFilter
 
     library.import_paths([seeds[0]])
     page = library.story_page(StoryQuery())
@@ -164,3 +165,22 @@ def test_read_state_and_stars(library: Library, seeds: tuple[Path, Path]) -> Non
     library.star_story(first.id)
     starred = library.story_page(StoryQuery(starred_only=True))
     assert [s.id for s in starred] == [first.id]
+
+
+def test_export_restores_notes_and_read_state(
+    library: Library, seeds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    library.import_paths([seeds[0]])
+    story = library.story_page(StoryQuery())[0]
+    library.save_note(story.id, "My *analysis* of this story")
+    library.mark_story_read(story.id)
+    dump = tmp_path / "backup.jsonl"
+    with dump.open("w", encoding="utf-8") as out:
+        export.write("jsonl", library.export_rows(), out)
+    with Library.open(tmp_path / "restored.db") as other:
+        assert other.import_paths([dump]).added == 68
+        notes = other.notes()
+        assert [n.body for n in notes] == ["My *analysis* of this story"]
+        restored_story = other.story_row(notes[0].story_id)
+        assert restored_story.unread == 0
+        assert restored_story.headline == story.headline

@@ -18,6 +18,7 @@ from reader.importers import ParsedFile, iter_input_files, open_import
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import articles as store
+from reader.storage import notes as note_store
 from reader.storage import reading
 from reader.storage import stories as story_store
 from reader.text import identity_hash
@@ -33,6 +34,9 @@ from reader.types import (
     StoryRow,
     VersionRow,
 )
+
+#: Joins two notes that meet in one story (merges, restores), as story merging does.
+NOTE_SEPARATOR = "\n\n---\n\n"
 
 #: Articles stored per executemany batch: big enough to amortise statement overhead,
 #: small enough that progress and cancel stay responsive.
@@ -61,7 +65,7 @@ def _batches(items: Iterator[ParsedArticle], size: int) -> Iterator[list[ParsedA
 def _storage_reason(exc: BaseException) -> str:
     """A user-facing reason for a storage failure (disk full, read-only, locked)."""
     text = str(exc).lower()
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in text:
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
         return "the disk is full; nothing from this file was stored"
     if "readonly" in text or "read-only" in text:
         return "the library is read-only; nothing from this file was stored"
@@ -137,6 +141,7 @@ class CoreVerbs(LibraryBase):
         source_ids = {parsed.source: default_source}
         seen_in_file: set[tuple[int, str]] = set()
         new_ids: list[int] = []
+        restored: list[tuple[int, str, str]] = []
         already = folded = 0
         for batch in _batches(parsed.articles, IMPORT_BATCH):
             check_cancelled(cancelled, f"import of {path.name}")
@@ -161,13 +166,20 @@ class CoreVerbs(LibraryBase):
             }
             todo = [i for i in fresh if (i.source_id, i.content_hash) not in stored]
             already += len(fresh) - len(todo)
-            new_ids.extend(store.insert_articles(self.db, file_id, todo))
+            ids = store.insert_articles(self.db, file_id, todo)
+            new_ids.extend(ids)
+            restored.extend(
+                (article_id, item.parsed.story_key or f"article-{article_id}", item.parsed.note)
+                for article_id, item in zip(ids, todo, strict=True)
+                if item.parsed.note
+            )
             progress(
                 parsed.bytes_read(), parsed.size_bytes,
                 f"{path.name}: {len(new_ids):,} new, {already:,} already present",
             )
         store.set_file_article_count(self.db, file_id, len(new_ids) + already + folded)
         self._after_insert(new_ids, progress, cancelled)
+        self._restore_notes(restored)
         warnings = tuple(parsed.warnings)
         if folded:
             warnings += (
@@ -183,6 +195,24 @@ class CoreVerbs(LibraryBase):
         touched = story_store.assign_new_articles(self.db, new_ids, progress, cancelled)
         self._derive_for_new(new_ids)
         story_store.refresh_stories(self.db, touched)
+
+    def _restore_notes(self, restored: list[tuple[int, str, str]]) -> None:
+        """Put notes from Broadsheet's own export back on the stories their articles joined.
+
+        One note per exported story (its rows all carry it). A story that already has a
+        different note keeps it and gets the restored text appended: no note is ever dropped.
+        """
+        done: set[str] = set()
+        for article_id, story_key, text in restored:
+            if story_key in done:
+                continue
+            done.add(story_key)
+            (story_id,) = store.story_ids_of(self.db, [article_id])
+            current = note_store.get(self.db, story_id)
+            if current is None:
+                note_store.save(self.db, story_id, text)
+            elif text.strip() not in current.body:
+                note_store.save(self.db, story_id, f"{current.body}{NOTE_SEPARATOR}{text}")
 
     def _derive_for_new(self, new_ids: list[int]) -> None:
         """Hook for mixins (topics) that derive data for new articles before stories refresh."""
