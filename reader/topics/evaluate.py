@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from reader.errors import RuleSyntaxError
 from reader.query import Matcher, parse_rule
-from reader.query.matcher import Doc, Weights
+from reader.query.matcher import Doc, TermIndex, Weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +29,18 @@ class TopicEvaluator:
             except RuleSyntaxError:  # a rule stored by an older build that no longer parses
                 continue
             self._matchers.append((r.topic_id, r.threshold, Matcher(node, weights)))
+        self._index = TermIndex([t for _, _, m in self._matchers for t in m.terms])
+        for _, _, matcher in self._matchers:
+            matcher.bind(self._index)
 
     def topics_for(self, title: str, body: str) -> list[tuple[int, float]]:
         """``(topic_id, score)`` for every topic the article belongs to."""
-        doc = Doc(title, body)
+        counts = self._index.counts(Doc(title, body))
         out: list[tuple[int, float]] = []
+        if not counts:
+            return out
         for topic_id, threshold, matcher in self._matchers:
-            score = matcher.score_doc(doc)
+            score = matcher.score_ids(counts)
             if score is not None and score >= threshold:
                 out.append((topic_id, score))
         return out
