@@ -28,13 +28,24 @@ die() { printf 'packaging smoke: FAIL: %s\n' "$*" >&2; exit 1; }
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 
-# Build tools come from pyproject's `build` extra; install them only when missing.
-if ! "$PY" -c "import PyInstaller, yaml" 2>/dev/null; then
-    mapfile -t reqs < <("$PY" -c '
-import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["build"]))')
-    say "installing build tools: ${reqs[*]}"
-    "$PY" -m pip install --quiet "${reqs[@]}"
+# System packages: Qt's offscreen libraries (the project's own script), and binutils, whose
+# `strip` keeps the bundle under its size target and whose `objdump` sets the .deb's glibc floor.
+[ -x scripts/system-deps ] && ./scripts/system-deps
+if ! command -v strip >/dev/null || ! command -v objdump >/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing binutils"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends binutils >/dev/null \
+        || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
+fi
+
+# Python: the project's venv (created if this runs before the test script), with the runtime
+# dependencies and pyproject's `build` extra (PyInstaller, PyYAML).
+if [ -z "${PYTHON:-}" ] && [ ! -x "$PY" ]; then
+    python3 -m venv "$REPO/.venv"
+fi
+if ! "$PY" -c "import PyInstaller, yaml, PySide6, sqlite_utils, rapidfuzz" 2>/dev/null; then
+    say "installing Broadsheet with its build extra into $PY"
+    "$PY" -m pip install --quiet -e "$REPO[build]"
 fi
 
 "$PY" - <<'EOF' || die "release.yml is not valid YAML"
