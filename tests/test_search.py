@@ -142,3 +142,29 @@ def test_cli_search_and_topics(seeds: tuple[Path, Path], tmp_path: Path,
     out_lines = capsys.readouterr().out.splitlines()
     rows = [json.loads(line) for line in out_lines if line.startswith("{")]
     assert rows and all("Environment" in r["topics"] for r in rows)
+
+
+def test_story_list_search_pages_with_snippets_and_filters(tmp_path: Path, seeds: tuple[Path, Path]) -> None:
+    from reader.types import StoryQuery
+
+    with Library.open(tmp_path / "s.db") as lib:
+        lib.import_paths(list(seeds))
+        everything = lib.story_page(StoryQuery(search="Putin"), limit=500)
+        assert len(everything) > 10
+        assert all(row.snippet and "[" in row.snippet for row in everything if row.hit_in != "note")
+        # Keyset-style paging over search results gives the same rows, no repeats.
+        paged, after = [], None
+        while True:
+            page = lib.story_page(StoryQuery(search="Putin"), after, 7)
+            paged.extend(page)
+            if len(page) < 7:
+                break
+            after = page[-1].sort_key
+        assert [r.id for r in paged] == [r.id for r in everything]
+        # Post filters (starred) combine with search.
+        lib.star_story(everything[3].id)
+        starred = lib.story_page(StoryQuery(search="Putin", starred_only=True), limit=5)
+        assert [r.id for r in starred] == [everything[3].id]
+        # Hostile input never raises.
+        for text in ['"unbalanced', "AND OR NOT", "*", "NEAR(", "a:b ^c"]:
+            lib.story_page(StoryQuery(search=text))

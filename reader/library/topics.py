@@ -7,12 +7,15 @@ transaction, and unread counts move with every mark-read.
 
 from __future__ import annotations
 
+import dataclasses
+
 from reader.library.core import CoreVerbs
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.query import parse_rule, parse_search
+from reader.storage import reading
 from reader.storage import search as search_store
 from reader.storage import topics as store
-from reader.types import Changes, SearchHit, Topic
+from reader.types import Changes, ReadFilter, SearchHit, StoryQuery, StoryRow, Topic
 
 
 class TopicVerbs(CoreVerbs):
@@ -148,6 +151,47 @@ class TopicVerbs(CoreVerbs):
         return search_store.search(
             self.db, node, topic_id=topic_id, source_id=source_id, unread=unread, limit=limit
         )
+
+    def story_page(
+        self, query: StoryQuery, after: tuple[object, ...] | None = None, limit: int = 200
+    ) -> list[StoryRow]:
+        """The stories list; with ``query.search`` set, the search hits as stories.
+
+        Search pages are ordered as :func:`reader.storage.search.search` ranks them (note hits
+        first, then bm25, or newest first for huge hit sets); the cursor is the position in
+        that order. Filters the search cannot apply (starred, with notes, a facet, size) are
+        applied to each page, fetching on until the page is full, so a short page always
+        means the end.
+        """
+        if not query.search.strip():
+            return super().story_page(query, after, limit)
+        node = parse_search(query.search)
+        if node is None:
+            return []
+        position = int(str(after[0])) if after else 0
+        rows: list[StoryRow] = []
+        while len(rows) < limit:
+            want = position + limit
+            hits = search_store.search(
+                self.db, node, topic_id=query.topic_id, source_id=query.source_id,
+                unread=query.read is ReadFilter.UNREAD, limit=want,
+            )
+            chunk = hits[position:want]
+            stories = reading.stories_by_ids(self.db, [h.story_id for h in chunk], query)
+            for hit in chunk:
+                if len(rows) >= limit:
+                    break
+                position += 1
+                story = stories.get(hit.story_id)
+                if story is not None:
+                    rows.append(
+                        dataclasses.replace(
+                            story, snippet=hit.snippet, hit_in=hit.hit_in, sort_key=(position,)
+                        )
+                    )
+            if len(hits) < want:
+                break
+        return rows
 
     def search_story_ids(self, query: str, limit: int = 10_000) -> list[int]:
         """Ids of stories with a matching article or note, for the stories list filter."""

@@ -84,9 +84,8 @@ def story_filters(query: StoryQuery) -> tuple[list[str], list[Any]]:
 
 def story_row(row: tuple[Any, ...], sort: StorySort = StorySort.DATE, **extra: Any) -> StoryRow:
     """Build a :class:`StoryRow` from a row selected with ``_STORY_COLUMNS``."""
-    (sid, headline, head_id, sources, size, nsrc, first, last, unread, starred, note, sort_ts) = row[
-        :12
-    ]
+    sid, headline, head_id, sources, size, nsrc, first, last, unread, starred, note = row[:11]
+    sort_ts = row[11]
     keys = {"sort_ts": sort_ts, "id": sid, "size": size, "headline": headline}
     return StoryRow(
         id=int(sid),
@@ -120,6 +119,17 @@ def story_page(
     sql += f" ORDER BY {order} LIMIT ?"
     params.append(limit)
     return [story_row(r, query.sort) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def stories_by_ids(db: Database, ids: list[int], query: StoryQuery) -> dict[int, StoryRow]:
+    """The stories among ``ids`` that pass ``query``'s non-search filters, by id."""
+    if not ids:
+        return {}
+    where, params = story_filters(query)
+    where.append(f"s.id IN ({','.join('?' * len(ids))})")
+    sql = f"SELECT {_STORY_COLUMNS} FROM stories s WHERE " + " AND ".join(where)
+    rows = db.conn.execute(sql, [*params, *ids]).fetchall()
+    return {int(r[0]): story_row(r) for r in rows}
 
 
 def story_by_id(db: Database, story_id: int) -> StoryRow:
