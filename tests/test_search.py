@@ -144,7 +144,9 @@ def test_cli_search_and_topics(seeds: tuple[Path, Path], tmp_path: Path,
     assert rows and all("Environment" in r["topics"] for r in rows)
 
 
-def test_story_list_search_pages_with_snippets_and_filters(tmp_path: Path, seeds: tuple[Path, Path]) -> None:
+def test_story_list_search_pages_with_snippets_and_filters(
+    tmp_path: Path, seeds: tuple[Path, Path]
+) -> None:
     from reader.types import StoryQuery
 
     with Library.open(tmp_path / "s.db") as lib:

@@ -87,7 +87,8 @@ class FeedVerbs(LibraryBase):
             raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
         if looks_like_feed(sniff_text(head)):
             return self.import_feed_file(path, progress, cancelled)
-        return super()._import_file(path, progress, cancelled)  # type: ignore[misc]
+        outcome: FileOutcome = super()._import_file(path, progress, cancelled)  # type: ignore[misc]
+        return outcome
 
     if TYPE_CHECKING:  # provided by CoreVerbs in the assembled Library
 
