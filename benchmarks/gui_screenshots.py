@@ -23,6 +23,20 @@ def main() -> int:
     app.setStyle("Fusion")
     if dark:
         QGuiApplication.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        # Xvfb has no platform theme to honour the hint, so give Fusion a dark palette
+        # (what a desktop in dark mode supplies).
+        from PySide6.QtGui import QColor, QPalette
+
+        pal = QPalette()
+        role = QPalette.ColorRole
+        for r, c in ((role.Window, "#202124"), (role.Base, "#17181a"),
+                     (role.AlternateBase, "#232427"), (role.Text, "#e8e8e8"),
+                     (role.WindowText, "#e8e8e8"), (role.Button, "#2b2c30"),
+                     (role.ButtonText, "#e8e8e8"), (role.Highlight, "#2f6fd0"),
+                     (role.HighlightedText, "#ffffff"), (role.Mid, "#55575c"),
+                     (role.PlaceholderText, "#9a9ca0"), (role.Link, "#8ab4f8")):
+            pal.setColor(r, QColor(c))
+        app.setPalette(pal)
     tmp = tempfile.mkdtemp()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
