@@ -18,7 +18,14 @@ from reader.errors import Cancelled
 from reader.grouping import thresholds as t
 from reader.grouping.candidates import blocking_keys, build_index, candidates_for
 from reader.grouping.features import Features
-from reader.grouping.scoring import Rarity, is_repost, score_pair
+from reader.grouping.scoring import (
+    Prepared,
+    Rarity,
+    is_repost,
+    names_fail,
+    prepare,
+    score_prepared,
+)
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 
 
@@ -132,6 +139,14 @@ def group(
     index = build_index(keys)
     probe = list(only) if only is not None else [it.id for it in items]
 
+    prepared: dict[int, Prepared] = {}
+
+    def prep(i: int) -> Prepared:
+        p = prepared.get(i)
+        if p is None:
+            p = prepared[i] = prepare(by_id[i].features, rarity)
+        return p
+
     pair_cache: dict[tuple[int, int], float] = {}
 
     def pair_score(a: int, b: int) -> float:
@@ -142,37 +157,45 @@ def group(
             if not within_window(ia, ib):
                 cached = -1.0
             else:
-                cached = score_pair(ia.features, ib.features, rarity).score
+                cached = score_prepared(prep(k[0]), prep(k[1]), rarity)[0]
             pair_cache[k] = cached
         return cached
 
     edges: list[tuple[float, int, int, str]] = []
     repost_checks: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
+    alone = constraints.alone
     for n, a in enumerate(probe):
         if n % 500 == 0:
             if cancelled():
                 raise Cancelled("grouping")
             progress(n, len(probe), "grouping articles")
-        if a in constraints.alone or a not in by_id:
+        if a in alone or a not in by_id:
             continue
+        pa = prep(a)
+        ia = by_id[a]
         for b in candidates_for(a, keys[a], index, rarity):
-            if b in constraints.alone:
+            if b in alone:
                 continue
             k = (a, b) if a < b else (b, a)
             if k in seen:
                 continue
             seen.add(k)
-            ia, ib = by_id[a], by_id[b]
-            result = score_pair(ia.features, ib.features, rarity)
-            if result.phrases >= 0.5:
+            pb = prep(b)
+            # Cheap test first: most candidates name different people or places. Their
+            # score is computed later only if the average-link test asks for it.
+            if names_fail(pa, pb, rarity):
+                continue
+            score, accepted, phrases = score_prepared(pa, pb, rarity)
+            if phrases >= 0.5:
                 repost_checks.append(k)
+            ib = by_id[b]
             if not within_window(ia, ib):
                 pair_cache[k] = -1.0
                 continue
-            pair_cache[k] = result.score
-            if result.accepted:
-                edges.append((result.score, k[0], k[1], "shared facts"))
+            pair_cache[k] = score
+            if accepted:
+                edges.append((score, k[0], k[1], "shared facts"))
     if bodies is not None and repost_checks:
         texts = bodies({i for pair in repost_checks for i in pair})
         for a, b in repost_checks:

@@ -21,15 +21,25 @@ from reader.grouping.features import Features
 
 
 class Rarity:
-    """Document frequencies of feature keys, giving each key its weight (IDF)."""
+    """Document frequencies of feature keys, giving each key its weight (IDF).
+
+    Weights are memoised per key: one run asks for the same keys' weights many times (every
+    pair an article takes part in), and ``math.log`` per lookup was most of the scoring time.
+    """
 
     def __init__(self, df: Mapping[str, int], total: int) -> None:
         self.df = df
         self.total = max(total, 1)
         self._log_total = math.log(self.total + 1)
+        self._memo: dict[str, float] = {}
 
     def idf(self, key: str) -> float:
-        return self._log_total - math.log(self.df.get(key, 1) + 1) + math.log(2) * 0
+        w = self._memo.get(key)
+        if w is None:
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()  # bounds memory on very large runs
+            w = self._memo[key] = self._log_total - math.log(self.df.get(key, 1) + 1)
+        return w
 
     @classmethod
     def of(cls, features: Iterable[Features]) -> Rarity:
@@ -40,6 +50,10 @@ class Rarity:
             for key in f.all_keys():
                 df[key] = df.get(key, 0) + 1
         return cls(df, n)
+
+
+#: Memoised weights kept per :class:`Rarity` before the memo is dropped (memory bound).
+_MEMO_LIMIT = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +76,77 @@ class PairScore:
     shared_words: tuple[str, ...]
 
 
-def _overlap(
-    a: Iterable[str], b: Iterable[str], prefix: str, rarity: Rarity
-) -> tuple[float, list[str]]:
-    """Rarity-weighted overlap coefficient of two key sets, and the shared specific keys."""
-    wa = {k: rarity.idf(prefix + k) for k in a}
-    wb = {k: rarity.idf(prefix + k) for k in b}
-    wa = {k: w for k, w in wa.items() if w >= t.MIN_SPECIFIC_IDF}
-    wb = {k: w for k, w in wb.items() if w >= t.MIN_SPECIFIC_IDF}
-    if not wa or not wb:
-        return 0.0, []
-    shared = [k for k in wa if k in wb]
+_EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One kind of fact of one article, ready for pair scoring: its specific keys and their
+    total weight. Computed once per article per run, so scoring a pair is a set intersection
+    plus a weight sum over the (few) shared keys."""
+
+    keys: frozenset[str]  # specific keys (IDF >= MIN_SPECIFIC_IDF), without the kind prefix
+    total: float  # sum of their weights
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article's features weighted by one :class:`Rarity`: what pair scoring reads."""
+
+    features: Features
+    names: Side
+    numbers: Side
+    dates: Side  # keys carry their prefix ("d:01-24", "y:2020")
+    words: Side
+    phrases: Side  # keys are str(phrase hash)
+    title: str  # the title's content words joined, for token_set_ratio
+
+
+def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
+    idf = rarity.idf
+    kept: list[str] = []
+    total = 0.0
+    for k in keys:
+        w = idf(prefix + k)
+        if w >= t.MIN_SPECIFIC_IDF:
+            kept.append(k)
+            total += w
+    return Side(frozenset(kept), total) if kept else Side(_EMPTY, 0.0)
+
+
+def prepare(f: Features, rarity: Rarity) -> Prepared:
+    """Weigh an article's keys once, for all the pairs it takes part in."""
+    dates = [f"d:{d}" for d in f.dates] + [f"y:{y}" for y in f.years]
+    return Prepared(
+        features=f,
+        names=_side(f.entities, "e:", rarity),
+        numbers=_side(f.numbers, "n:", rarity),
+        dates=_side(dates, "", rarity),
+        words=_side(f.words, "w:", rarity),
+        phrases=_side([str(p) for p in f.phrases], "p:", rarity),
+        title=" ".join(f.title),
+    )
+
+
+def _overlap(a: Side, b: Side, prefix: str, rarity: Rarity) -> float:
+    """Rarity-weighted overlap of two sides (Dice-like: shared weight against the mean of
+    both sides, so a short article sharing all of its two names with a long one is not a
+    perfect match)."""
+    if not a.total or not b.total:
+        return 0.0
+    shared = a.keys & b.keys
     if not shared:
-        return 0.0, []
-    total = sum(wa[k] for k in shared)
-    # Dice-like: shared weight against the mean of both sides, so a short article sharing
-    # all of its two names with a long one is not a perfect match.
-    denom = (sum(wa.values()) + sum(wb.values())) / 2
-    shared.sort(key=lambda k: -wa[k])
-    return min(1.0, total / denom), shared
+        return 0.0
+    idf = rarity.idf
+    total = sum(idf(prefix + k) for k in shared)
+    return min(1.0, total / ((a.total + b.total) / 2))
+
+
+def _shared(a: Side, b: Side, prefix: str, rarity: Rarity) -> list[str]:
+    """The shared specific keys, heaviest first (for explanations)."""
+    shared = [k for k in a.keys if k in b.keys]
+    shared.sort(key=lambda k: -rarity.idf(prefix + k))
+    return shared
 
 
 def title_similarity(a: Features, b: Features) -> float:
@@ -98,25 +164,44 @@ def _unit_conflicts(a: Features, b: Features) -> int:
     return conflicts
 
 
-def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
-    """Score two articles' features (dates windows and re-posts are checked by the caller)."""
-    names, shared_names = _overlap(a.entities, b.entities, "e:", rarity)
-    numbers, shared_numbers = _overlap(a.numbers, b.numbers, "n:", rarity)
-    day_dates = {f"d:{d}" for d in a.dates} | {f"y:{y}" for y in a.years}
-    other_dates = {f"d:{d}" for d in b.dates} | {f"y:{y}" for y in b.years}
-    dates, shared_date_keys = _overlap(day_dates, other_dates, "", rarity)
-    shared_dates = [k[2:] for k in shared_date_keys]
-    shared_days = a.dates & b.dates
-    words, shared_words = _overlap(a.words, b.words, "w:", rarity)
-    pa = {str(p) for p in a.phrases}
-    pb = {str(p) for p in b.phrases}
-    bigrams, shared_bigrams = _overlap(pa, pb, "p:", rarity)
-    phrases = (words + bigrams) / 2
-    title = title_similarity(a, b)
+def names_fail(a: Prepared, b: Prepared, rarity: Rarity) -> bool:
+    """True when the pair cannot be accepted on shared facts because both name people or
+    places and too few of them agree: a cheap test (names are a handful of keys) that skips
+    the costlier wording comparison for most candidate pairs. Articles without specific
+    names never fail it, so nameless re-posts still reach the re-post test."""
+    if not a.names.total or not b.names.total:
+        return False
+    return _overlap(a.names, b.names, "e:", rarity) < t.NAMES_EVIDENCE
 
-    conflicts = _unit_conflicts(a, b)
+
+def score_prepared(a: Prepared, b: Prepared, rarity: Rarity) -> tuple[float, bool, float]:
+    """(score, accepted, phrases) of a pair: the hot path of grouping, nothing listed."""
+    fa, fb = a.features, b.features
+    names = _overlap(a.names, b.names, "e:", rarity)
+    numbers = _overlap(a.numbers, b.numbers, "n:", rarity)
+    dates = _overlap(a.dates, b.dates, "", rarity)
+    phrases = (
+        _overlap(a.words, b.words, "w:", rarity) + _overlap(a.phrases, b.phrases, "p:", rarity)
+    ) / 2
+    title = (
+        float(fuzz.token_set_ratio(a.title, b.title)) / 100.0 if a.title and b.title else 0.0
+    )
+    score, accepted, _conflicts = _combine(fa, fb, names, numbers, dates, phrases, title)
+    return score, accepted, phrases
+
+
+def _combine(
+    a: Features,
+    b: Features,
+    names: float,
+    numbers: float,
+    dates: float,
+    phrases: float,
+    title: float,
+) -> tuple[float, bool, int]:
+    conflicts = _unit_conflicts(a, b) if a.units and b.units else 0
     penalty = conflicts * t.CONFLICT_PENALTY
-    if a.dates and b.dates and not shared_days:
+    if a.dates and b.dates and not (a.dates & b.dates):
         penalty += t.DATE_CONFLICT_PENALTY
     if (
         a.protagonist
@@ -141,14 +226,34 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
         - penalty
     )
     # Names and wording must both agree, plus one more kind of fact (or much more wording).
-    kinds = [
-        numbers >= t.NUMBERS_EVIDENCE,
-        dates >= t.DATES_EVIDENCE,
-        phrases >= t.STRONG_PHRASES,
-        title >= t.STRONG_TITLE,
-    ]
-    multi_kind = names >= t.NAMES_EVIDENCE and phrases >= t.PHRASES_EVIDENCE and any(kinds)
-    accepted = multi_kind and score >= t.ACCEPT_SCORE
+    multi_kind = (
+        names >= t.NAMES_EVIDENCE
+        and phrases >= t.PHRASES_EVIDENCE
+        and (
+            numbers >= t.NUMBERS_EVIDENCE
+            or dates >= t.DATES_EVIDENCE
+            or phrases >= t.STRONG_PHRASES
+            or title >= t.STRONG_TITLE
+        )
+    )
+    return score, multi_kind and score >= t.ACCEPT_SCORE, conflicts
+
+
+def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
+    """Score two articles' features and list what they share (for explanations).
+
+    Dates windows and re-posts are checked by the caller. Same arithmetic as
+    :func:`score_prepared`, which grouping uses.
+    """
+    pa, pb = prepare(a, rarity), prepare(b, rarity)
+    names = _overlap(pa.names, pb.names, "e:", rarity)
+    numbers = _overlap(pa.numbers, pb.numbers, "n:", rarity)
+    dates = _overlap(pa.dates, pb.dates, "", rarity)
+    words = _overlap(pa.words, pb.words, "w:", rarity)
+    bigrams = _overlap(pa.phrases, pb.phrases, "p:", rarity)
+    phrases = (words + bigrams) / 2
+    title = title_similarity(a, b)
+    score, accepted, conflicts = _combine(a, b, names, numbers, dates, phrases, title)
     return PairScore(
         score=score,
         accepted=accepted,
@@ -159,11 +264,11 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
         phrases=phrases,
         title=title,
         conflicts=conflicts,
-        shared_names=tuple(shared_names),
-        shared_numbers=tuple(shared_numbers),
-        shared_dates=tuple(shared_dates),
-        shared_phrases=tuple(int(p) for p in shared_bigrams),
-        shared_words=tuple(shared_words),
+        shared_names=tuple(_shared(pa.names, pb.names, "e:", rarity)),
+        shared_numbers=tuple(_shared(pa.numbers, pb.numbers, "n:", rarity)),
+        shared_dates=tuple(k[2:] for k in _shared(pa.dates, pb.dates, "", rarity)),
+        shared_phrases=tuple(int(p) for p in _shared(pa.phrases, pb.phrases, "p:", rarity)),
+        shared_words=tuple(_shared(pa.words, pb.words, "w:", rarity)),
     )
 
 
