@@ -186,7 +186,7 @@ def group(
             # score is computed later only if the average-link test asks for it.
             if names_fail(pa, pb, rarity):
                 continue
-            score, accepted, phrases = score_prepared(pa, pb, rarity)
+            score, ok, phrases = score_prepared(pa, pb, rarity)
             if phrases >= 0.5:
                 repost_checks.append(k)
             ib = by_id[b]
@@ -194,7 +194,7 @@ def group(
                 pair_cache[k] = -1.0
                 continue
             pair_cache[k] = score
-            if accepted:
+            if ok:
                 edges.append((score, k[0], k[1], "shared facts"))
     if bodies is not None and repost_checks:
         texts = bodies({i for pair in repost_checks for i in pair})
