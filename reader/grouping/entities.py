@@ -471,6 +471,9 @@ _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9\-’'\.&]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[•\-–—*·▪●])\s*")
 _HEADING_PREFIX = re.compile(r"^([A-Z][\w’'\- ]{1,60}):\s+")
+_FINAL_PUNCT = re.compile(r"[.!?\"”]$")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +493,7 @@ def _clean(token: str) -> str:
         if token.endswith(suffix):
             token = token[: -len(suffix)]
             break
-    if re.fullmatch(r"(?:[A-Z]\.){2,}[A-Z]?", token + "."):
+    if "." in token and _DOTTED_ACRONYM.fullmatch(token + "."):
         token = token.replace(".", "")
     return token
 
@@ -513,7 +516,7 @@ def _sentences(text: str) -> list[str]:
             continue
         words = line.split()
         # A short line without final punctuation is a heading ("Economic Context").
-        if len(words) <= 8 and not re.search(r"[.!?\"”]$", line):
+        if len(words) <= 8 and not _FINAL_PUNCT.search(line):
             continue
         heading = _HEADING_PREFIX.match(line)
         if heading and len(heading.group(1).split()) <= 6:
@@ -538,6 +541,8 @@ def _runs(sentence: str) -> list[tuple[list[str], bool]]:
         current.clear()
 
     for index, raw in enumerate(tokens):
+        if not current and raw[0].islower():
+            continue  # the common case: a lowercase word outside any name run
         if not raw[:1].isalpha():
             close()
             continue
@@ -586,7 +591,7 @@ def extract_entities(title: str, body: str) -> list[Entity]:
         found.extend(_runs(sentence))
     # Words the article capitalises somewhere other than a sentence start.
     mid_caps = {w for words, at_start in found for w in (words[1:] if at_start else words)}
-    lowered = set(re.findall(r"\b[a-z][a-z\-]+\b", body))
+    lowered = set(_LOWER_WORD.findall(body))
 
     surfaces: Counter[str] = Counter()
     for words, at_start in found:
