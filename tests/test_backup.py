@@ -220,3 +220,17 @@ def test_cli_backup_backups_restore(filled: Path, capsys: pytest.CaptureFixture[
     assert _articles(filled) == 40
     assert main(["--library", lib, "restore", str(filled.parent / "nope.bak")]) == 1
     assert "no such backup" in capsys.readouterr().err
+
+
+def test_deferred_housekeeping_skips_the_daily_backup_until_asked(tmp_path: Path) -> None:
+    from reader.library import Library
+
+    path = tmp_path / "lib.db"
+    with Library.open(path) as lib:
+        lib.import_paths([Path(__file__).parent / "data" / "notes" / "articles.jsonl"])
+    for backup in Library.list_backups_of(path):
+        backup.path.unlink()
+    with Library.open(path, defer_housekeeping=True) as lib:
+        assert lib.list_backups() == []
+        assert lib.daily_backup() is not None
+        assert len(lib.list_backups()) == 1

@@ -17,6 +17,9 @@ class LibraryBase:
 
     path: Path
     db: Database
+    #: When True, :meth:`_after_open` skips slow housekeeping (the daily backup copies the
+    #: whole file); the GUI sets it and runs that housekeeping on its worker instead.
+    defer_housekeeping: bool = False
 
     def __init__(self, path: Path, db: Database) -> None:
         self.path = path
@@ -29,6 +32,7 @@ class LibraryBase:
         *,
         create: bool = True,
         before_migrate: BeforeMigrate | None = None,
+        defer_housekeeping: bool = False,
     ) -> Self:
         """Open the library at ``path`` (default: the per-user library), creating it if needed.
 
@@ -37,6 +41,7 @@ class LibraryBase:
         resolved = Path(path) if path is not None else default_library_path()
         db = open_database(resolved, create=create, before_migrate=before_migrate)
         library = cls(resolved, db)
+        library.defer_housekeeping = defer_housekeeping
         library._after_open()
         return library
 

@@ -35,17 +35,20 @@ class SafetyVerbs(LibraryBase):
         *,
         create: bool = True,
         before_migrate: BeforeMigrate | None = None,
+        defer_housekeeping: bool = False,
     ) -> Self:
         """Open as :meth:`LibraryBase.open` does, backing up before any schema migration."""
         return super().open(
             path,
             create=create,
             before_migrate=before_migrate or backups.backup_before_migration,
+            defer_housekeeping=defer_housekeeping,
         )
 
     def _after_open(self) -> None:
         super()._after_open()
-        self.daily_backup()
+        if not self.defer_housekeeping:
+            self.daily_backup()
 
     # ------------------------------------------------------------------ backups
 

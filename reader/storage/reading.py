@@ -53,8 +53,18 @@ def ts_to_datetime(ts: int | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
-def story_filters(query: StoryQuery) -> tuple[list[str], list[Any]]:
-    """WHERE clauses (on alias ``s``) and parameters for every non-search filter."""
+#: A source holding less than this share of the articles is listed through its own stories
+#: (an index range, then a sort); a bigger one by walking the stories in order and probing.
+RARE_SOURCE_SHARE = 0.2
+
+
+def story_filters(
+    query: StoryQuery, db: Database | None = None
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on alias ``s``) and parameters for every non-search filter.
+
+    With ``db`` given, the source filter picks its plan from the source's size.
+    """
     where: list[str] = []
     params: list[Any] = []
     if query.topic_id is not None:
@@ -64,9 +74,12 @@ def story_filters(query: StoryQuery) -> tuple[list[str], list[Any]]:
         where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
         params.append(query.entity_id)
     if query.source_id is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.source_id = ?)"
-        )
+        if db is not None and _is_rare_source(db, query.source_id):
+            where.append("s.id IN (SELECT story_id FROM articles WHERE source_id = ?)")
+        else:
+            where.append(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.source_id = ?)"
+            )
         params.append(query.source_id)
     if query.read is ReadFilter.UNREAD:
         where.append("s.unread > 0")
@@ -80,6 +93,17 @@ def story_filters(query: StoryQuery) -> tuple[list[str], list[Any]]:
         where.append("s.size >= ?")
         params.append(query.min_size)
     return where, params
+
+
+def _is_rare_source(db: Database, source_id: int) -> bool:
+    """Whether a source is small next to the library (two index-only counts, cheap)."""
+    total = db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+    limit = int(total * RARE_SOURCE_SHARE) + 1
+    found = db.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles WHERE source_id = ? LIMIT ?)",
+        [source_id, limit],
+    ).fetchone()[0]
+    return bool(found < limit)
 
 
 def story_row(row: tuple[Any, ...], sort: StorySort = StorySort.DATE, **extra: Any) -> StoryRow:
@@ -109,7 +133,7 @@ def story_page(
 ) -> list[StoryRow]:
     """One keyset page of stories matching ``query`` (search excluded), after ``after``."""
     order, keyset, _ = _SORTS[query.sort]
-    where, params = story_filters(query)
+    where, params = story_filters(query, db)
     if after:
         where.append(keyset)
         params.extend(after)
