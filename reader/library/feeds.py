@@ -34,6 +34,7 @@ from reader.storage import stories as story_store
 from reader.text import identity_hash
 from reader.types import FeedInfo, FeedOutcome, FileOutcome, ParsedArticle
 
+
 def sniff_text(head: bytes) -> str:
     """Leniently decode the first bytes of a file for sniffing (BOMs, UTF-16/32 included)."""
     for bom, codec in (
