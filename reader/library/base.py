@@ -38,7 +38,9 @@ class LibraryBase:
 
         Raises :class:`reader.errors.LibraryError` (or a subclass) with a user-facing message.
         """
-        resolved = Path(path) if path is not None else default_library_path()
+        resolved = (
+            Path(path).expanduser().absolute() if path is not None else default_library_path()
+        )
         db = open_database(resolved, create=create, before_migrate=before_migrate)
         library = cls(resolved, db)
         library.defer_housekeeping = defer_housekeeping
