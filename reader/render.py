@@ -148,9 +148,3 @@ def body_to_html(body: str, highlight: Sequence[tuple[int, int]] = ()) -> str:
     close_list()
     return "\n".join(blocks)
 
-
-def quote_markdown(passage: str, source: str, date_label: str) -> str:
-    """A Markdown blockquote of ``passage`` with its attribution, for "Quote in note"."""
-    quoted = "\n".join(f"> {line}".rstrip() for line in passage.strip().splitlines())
-    credit = ", ".join(p for p in (source, date_label) if p)
-    return f"{quoted}\n— {credit}\n" if credit else f"{quoted}\n"

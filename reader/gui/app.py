@@ -9,6 +9,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Qt and the library load lazily: ``broadsheet --help`` stays fast
+    from PySide6.QtCore import QSettings
+
+    from reader.gui.main_window import MainWindow
+    from reader.library import Library
 
 _START = time.perf_counter()
 
@@ -22,10 +29,10 @@ def _apply_theme(app: object) -> None:
         app.setStyle("Fusion")
 
 
-def build_window(library: object, settings: object | None = None) -> object:
+def build_window(library: Library, settings: QSettings | None = None) -> MainWindow:
     from reader.gui.main_window import MainWindow
 
-    return MainWindow(library, settings)  # type: ignore[arg-type]
+    return MainWindow(library, settings)
 
 
 def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:

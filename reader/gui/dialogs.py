@@ -168,7 +168,7 @@ class TopicsDialog(QDialog):
             self.rule.setText(topic.rule)
 
     def _new(self) -> None:
-        self.list.setCurrentItem(None)  # type: ignore[arg-type]
+        self.list.setCurrentRow(-1)
         self.name.clear()
         self.rule.clear()
         self.name.setFocus()

@@ -8,6 +8,7 @@ its own Library); results come back as :class:`Changes` and each pane decides wh
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
@@ -39,16 +40,16 @@ from PySide6.QtWidgets import (
 from reader import export as export_writers
 from reader.errors import BroadsheetError
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
-from reader.gui.labels import date_label
 from reader.gui.models import FILTER_ROLE, FilterKey, LibraryTreeModel, StoryTreeModel
+from reader.gui.note_editor import NoteEditor
 from reader.gui.paging import StoryPager
 from reader.gui.reading_pane import ReadingPane
 from reader.gui.stories_pane import StoriesPane
 from reader.gui.worker import Jobs
 from reader.library import Library
+from reader.notes_text import format_quote
 from reader.paths import resource_path
 from reader.progress import CancelCheck, Progress
-from reader.render import quote_markdown
 from reader.types import (
     Article,
     Changes,
@@ -61,19 +62,10 @@ from reader.types import (
     VersionRow,
 )
 
-try:  # the notes issue's editor; a minimal stand-in until it lands
-    from reader.gui.note_editor import NoteEditor as _NoteEditor
-except ImportError:  # pragma: no cover - depends on the notes helper's progress
-    from reader.gui.plain_note import PlainNoteEditor as _NoteEditor  # type: ignore[assignment]
-
 #: Default delay before an opened article counts as read (ms); QSettings "reading/mark_read_ms".
 MARK_READ_DELAY_MS = 1500
 #: Above this many changed stories, reloading the page is cheaper than patching rows.
 PATCH_LIMIT = 50
-
-
-def _has(library: Library, verb: str) -> bool:
-    return callable(getattr(library, verb, None))
 
 
 class MainWindow(QMainWindow):
@@ -120,7 +112,7 @@ class MainWindow(QMainWindow):
         self.stories_model = StoryTreeModel(self.pager, self)
         self.stories.tree.setModel(self.stories_model)
         self.stories.setup_columns()
-        self.note_editor = _NoteEditor()
+        self.note_editor = NoteEditor()
         self.reading = ReadingPane(self.note_editor)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -213,16 +205,6 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, ["F1"])
         self.act_about = a("&About Broadsheet", self.about)
 
-        missing = [
-            (self.act_split, "split_article"), (self.act_merge, "merge_stories"),
-            (self.act_move, "move_article"), (self.act_regroup, "regroup"),
-            (self.act_topics, "add_topic"), (self.act_retopic, "reassign_topics"),
-        ]
-        for action, verb in missing:
-            if not _has(self.library, verb):
-                action.setEnabled(False)
-                action.setToolTip(f"Not available yet: the library has no '{verb}' operation")
-
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for act in (self.act_import, self.act_sample, None, self.act_export_view,
@@ -295,12 +277,9 @@ class MainWindow(QMainWindow):
         self.stories.blockSignals(False)
         self._filter = FilterKey.decode(str(s.value("filter/key", "all:0")))
         self._select_filter(self._filter)
-        size = s.value("reading/point_size")
+        size = _number(s.value("reading/point_size"))
         if size is not None:
-            try:
-                self.reading.set_point_size(float(size))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                pass
+            self.reading.set_point_size(size)
         self.reading.highlight_box.setChecked(
             str(s.value("reading/highlight", "true")).lower() == "true"
         )
@@ -320,10 +299,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def mark_read_delay(self) -> int:
-        try:
-            return int(self.settings.value("reading/mark_read_ms", MARK_READ_DELAY_MS))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return MARK_READ_DELAY_MS
+        value = _number(self.settings.value("reading/mark_read_ms", MARK_READ_DELAY_MS))
+        return MARK_READ_DELAY_MS if value is None else max(0, int(value))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.note_editor.flush()
@@ -384,13 +361,9 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         """Left-pane counts are aggregate reads: computed on the worker, shown here."""
-        has_topics = _has(self.library, "topics")
-        has_facets = _has(self.library, "facets")
 
         def job(lib: Library, _p: Progress, _c: CancelCheck) -> tuple[Any, Any, Any]:
-            topics = lib.topics() if has_topics else []
-            facets = lib.facets() if has_facets else []  # type: ignore[attr-defined]
-            return lib.sources(), topics, facets
+            return lib.sources(), lib.topics(), lib.facets()
 
         self.jobs.submit(job, self._counts_ready, self._counts_failed, label="Counting")
 
@@ -427,11 +400,11 @@ class MainWindow(QMainWindow):
         self._show(article, versions)
 
     def _unique_spans(self, article: Article, versions: list[VersionRow]) -> list[tuple[int, int]]:
-        if len(versions) <= 1 or not _has(self.library, "unique_sentences"):
+        if len(versions) <= 1:
             return []
         if article.id not in self._unique_cache:
             try:
-                spans = self.library.unique_sentences(article.id)  # type: ignore[attr-defined]
+                spans = self.library.unique_sentences(article.id)
             except BroadsheetError:
                 spans = []
             self._unique_cache[article.id] = [(s.start, s.end) for s in spans]
@@ -442,7 +415,7 @@ class MainWindow(QMainWindow):
         if article.story_id != self._current_story:
             self.note_editor.flush()
             self._current_story = article.story_id
-            note = self.library.note(article.story_id) if _has(self.library, "note") else None
+            note = self.library.note(article.story_id)
             self.note_editor.set_story(article.story_id, note.body if note else "")
         self.read_timer.stop()
         if not article.read:
@@ -473,10 +446,8 @@ class MainWindow(QMainWindow):
             if ids and len(ids) <= PATCH_LIMIT:
                 rows = []
                 for story_id in ids:
-                    try:
+                    with contextlib.suppress(BroadsheetError):  # deleted meanwhile
                         rows.append(self.library.story_row(story_id))
-                    except BroadsheetError:
-                        pass
                 self.stories_model.refresh_stories(rows)
             elif changes.stories:
                 self.reload_stories()
@@ -532,10 +503,13 @@ class MainWindow(QMainWindow):
         if not stories and self._current_story is not None:
             stories = {self._current_story}
         self.read_timer.stop()
-        for story_id in stories:
-            sid = story_id
-            self.jobs.submit(lambda lib, p, c: lib.mark_story_read(sid, True),
-                             self.apply_changes, label="Marking story read")
+        ids = sorted(stories)
+
+        def job(lib: Library, _p: Progress, _c: CancelCheck) -> Changes:
+            return _merge_changes([lib.mark_story_read(story_id, True) for story_id in ids])
+
+        if ids:
+            self.jobs.submit(job, self.apply_changes, label="Marking story read")
 
     # ================================================================= navigation
 
@@ -588,11 +562,8 @@ class MainWindow(QMainWindow):
     # ================================================================= notes
 
     def _save_note(self, story_id: int, text: str) -> None:
-        if not _has(self.library, "save_note"):
-            self.note_editor.mark_failed(story_id, "notes are not available in this build")
-            return
         saver = _NoteSaved(self, story_id)
-        self.jobs.submit(lambda lib, p, c: lib.save_note(story_id, text),  # type: ignore[attr-defined]
+        self.jobs.submit(lambda lib, p, c: lib.save_note(story_id, text),
                          saver.done, saver.failed, label="Saving note")
 
     def quote_in_note(self) -> None:
@@ -601,8 +572,7 @@ class MainWindow(QMainWindow):
         if article is None or not passage:
             self.status_label.setText("Select some text in the article to quote it.")
             return
-        when = date_label(article.published, article.published_inferred)
-        self.note_editor.append_quote(quote_markdown(passage, article.source, when))
+        self.note_editor.append_quote(format_quote(passage, article.source, article.published))
 
     # ================================================================= story operations
 
@@ -614,7 +584,7 @@ class MainWindow(QMainWindow):
         if article_id is None:
             return
         aid = article_id
-        self.jobs.submit(lambda lib, p, c: lib.split_article(aid),  # type: ignore[attr-defined]
+        self.jobs.submit(lambda lib, p, c: lib.split_article(aid),
                          self._structure_changed, self._operation_failed,
                          label="Splitting")
 
@@ -628,7 +598,7 @@ class MainWindow(QMainWindow):
         def job(lib: Library, _p: Progress, _c: CancelCheck) -> Any:
             result: Any = None
             for other in others:
-                result = lib.merge_stories(target, other)  # type: ignore[attr-defined]
+                result = lib.merge_stories(target, other)
             return result
 
         self.jobs.submit(job, self._structure_changed, self._operation_failed, label="Merging")
@@ -650,15 +620,15 @@ class MainWindow(QMainWindow):
             return
         target = candidates[labels.index(choice)].id
         aid = article_id
-        self.jobs.submit(lambda lib, p, c: lib.move_article(aid, target),  # type: ignore[attr-defined]
+        self.jobs.submit(lambda lib, p, c: lib.move_article(aid, target),
                          self._structure_changed, self._operation_failed, label="Moving")
 
     def regroup(self) -> None:
-        self._start_long(lambda lib, p, c: lib.regroup(p, c),  # type: ignore[attr-defined]
+        self._start_long(lambda lib, p, c: lib.regroup(p, c),
                          "Regrouping", self._structure_changed)
 
     def reassign_topics(self) -> None:
-        self._start_long(lambda lib, p, c: lib.reassign_topics(p, c),  # type: ignore[attr-defined]
+        self._start_long(lambda lib, p, c: lib.reassign_topics(p, c),
                          "Re-evaluating topics", self._structure_changed)
 
     def _operation_failed(self, message: str) -> None:
@@ -675,11 +645,11 @@ class MainWindow(QMainWindow):
         index = self.library_view.indexAt(pos)
         key = FilterKey.decode(str(index.data(FILTER_ROLE) or ""))
         menu = QMenu(self)
-        if key.kind == "entity" and _has(self.library, "hide_facet"):
+        if key.kind == "entity":
             entity = key.id
             hide = menu.addAction("Hide this name")
             hide.triggered.connect(lambda: self.jobs.submit(
-                lambda lib, p, c: lib.hide_facet(entity),  # type: ignore[attr-defined]
+                lambda lib, p, c: lib.hide_facet(entity),
                 self.apply_changes, label="Hiding"))
         menu.addAction(self.act_topics)
         menu.exec(self.library_view.viewport().mapToGlobal(pos))
@@ -687,8 +657,6 @@ class MainWindow(QMainWindow):
     # ================================================================= topics
 
     def edit_topics(self) -> None:
-        if not _has(self.library, "add_topic"):
-            return
         if self._topics_dialog is None:
             self._topics_dialog = TopicsDialog(self._topics, self._save_topic,
                                                self._delete_topic, self)
@@ -899,6 +867,26 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
 
+def _number(value: object) -> float | None:
+    """A QSettings value as a number (INI backends hand back strings), None if it is not one."""
+    if isinstance(value, (int, float, str)):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _merge_changes(parts: Sequence[Changes]) -> Changes:
+    """One Changes for several writes done as one user action."""
+    flags = {
+        f.name: any(getattr(c, f.name) for c in parts)
+        for f in dataclasses.fields(Changes) if f.name != "story_ids"
+    }
+    ids = tuple(dict.fromkeys(i for c in parts for i in c.story_ids))
+    return Changes(**flags, story_ids=ids)
+
+
 class _NoteSaved:
     """Routes one note save's result back to the editor (GUI thread)."""
 
@@ -922,7 +910,7 @@ def _view_rows(lib: Library, query: StoryQuery, cancelled: CancelCheck) -> Any:
         for story in page:
             if cancelled():
                 return
-            note = lib.note(story.id) if _has(lib, "note") else None
+            note = lib.note(story.id)
             for version in lib.versions(story.id):
                 art = lib.article(version.article_id)
                 yield {

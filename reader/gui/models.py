@@ -27,6 +27,9 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
 COLUMNS = ("Headline", "Versions", "Sources", "Date", "")
 COL_HEADLINE, COL_BADGE, COL_SOURCES, COL_DATE, COL_MARKS = range(5)
 
+#: The invalid index used as the default "root" parent (one shared instance, never mutated).
+ROOT = QModelIndex()
+
 #: internalId of top-level (story) indexes; a child's internalId is its story's row + 1.
 _TOP = 0
 
@@ -42,14 +45,14 @@ class StoryTreeModel(QAbstractItemModel):
 
     # ----------------------------------------------------------------- structure
 
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: AnyIndex = ROOT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, _TOP)
         return self.createIndex(row, column, parent.row() + 1)
 
-    def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, child: AnyIndex = ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()
         internal = int(child.internalId())
@@ -57,7 +60,7 @@ class StoryTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(internal - 1, 0, _TOP)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
         if not parent.isValid():
             return len(self.pager.rows)
         if int(parent.internalId()) != _TOP or parent.column() != 0:
@@ -65,12 +68,12 @@ class StoryTreeModel(QAbstractItemModel):
         story = self.pager.rows[parent.row()]
         return len(self.pager.children.get(story.id, ()))
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
         if parent.isValid() and (int(parent.internalId()) != _TOP or parent.column() != 0):
             return 0
         return len(COLUMNS)
 
-    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:
+    def hasChildren(self, parent: AnyIndex = ROOT) -> bool:
         if not parent.isValid():
             return bool(self.pager.rows) or not self.pager.exhausted
         if int(parent.internalId()) != _TOP or parent.column() != 0:

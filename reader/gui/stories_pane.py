@@ -101,12 +101,12 @@ class StoriesPane(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search")
         self.sort = QComboBox()
-        for value, label in SORTS:
-            self.sort.addItem(label, value.value)
+        for sort, label in SORTS:
+            self.sort.addItem(label, sort.value)
         self.sort.setToolTip("Sort stories")
         self.read_state = QComboBox()
-        for value, label in READS:
-            self.read_state.addItem(label, value.value)
+        for read, label in READS:
+            self.read_state.addItem(label, read.value)
         self.read_state.setToolTip("Show all, only unread or only read stories")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QThread
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from reader.gui.main_window import MainWindow
+from reader.library import Library
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
@@ -52,3 +56,24 @@ def _running(thread: QThread) -> bool:
         return thread.isRunning()
     except RuntimeError:  # already deleted on the C++ side
         return False
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings, messages: list[tuple[str, str]]
+) -> Iterator[object]:
+    opened: list[tuple[MainWindow, Library]] = []
+
+    def make() -> MainWindow:
+        lib = Library.open(tmp_path / "lib.db")
+        window = MainWindow(lib, settings)
+        window.settings.setValue("reading/mark_read_ms", 50)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append((window, lib))
+        return window
+
+    yield make
+    for window, lib in opened:
+        window.close()
+        lib.close()

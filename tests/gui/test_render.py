@@ -1,4 +1,4 @@
-from reader.render import ONLY_CLASS, body_to_html, quote_markdown
+from reader.render import ONLY_CLASS, body_to_html
 
 
 def test_paragraphs_headings_and_lists() -> None:
@@ -28,8 +28,3 @@ def test_urls_become_links_and_are_escaped() -> None:
     assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
     assert "&quot;Quoted&quot;" in html
 
-
-def test_quote_markdown() -> None:
-    assert quote_markdown("Line one\nLine two", "Meridian Press", "~3 Mar 2025") == (
-        "> Line one\n> Line two\n— Meridian Press, ~3 Mar 2025\n"
-    )

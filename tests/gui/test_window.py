@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from reader.gui.main_window import MainWindow
 from reader.gui.models import FilterKey, StoryTreeModel
-from reader.library import Library
 from reader.types import ImportReport, ReadFilter, StoryRow
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
-
-
-@pytest.fixture
-def make_window(
-    qtbot: QtBot, tmp_path: Path, settings: QSettings, messages: list[tuple[str, str]]
-) -> Iterator[object]:
-    opened: list[tuple[MainWindow, Library]] = []
-
-    def make() -> MainWindow:
-        lib = Library.open(tmp_path / "lib.db")
-        window = MainWindow(lib, settings)
-        window.settings.setValue("reading/mark_read_ms", 50)
-        qtbot.addWidget(window)
-        window.show()
-        opened.append((window, lib))
-        return window
-
-    yield make
-    for window, lib in opened:
-        window.close()
-        lib.close()
 
 
 def _import(qtbot: QtBot, window: MainWindow, paths: list[Path]) -> ImportReport:
