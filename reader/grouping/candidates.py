@@ -9,6 +9,7 @@ in a Russia dump) are skipped for blocking, so one article's work is bounded by
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 
 from reader.grouping import thresholds as t
@@ -63,14 +64,21 @@ def candidates_for(
 ) -> list[int]:
     """Articles sharing enough rare weight with ``article_id``, best first, capped."""
     weight: dict[int, float] = {}
+    get = weight.get
+    max_df = t.BLOCK_MAX_DF
+    idf = rarity.idf
     for key in keys:
         posting = index.get(key, ())
-        if len(posting) > t.BLOCK_MAX_DF:
+        if len(posting) > max_df:
             continue
-        w = rarity.idf(key)
+        w = idf(key)
         for other in posting:
-            if other != article_id:
-                weight[other] = weight.get(other, 0.0) + w
-    ranked = [a for a, w in weight.items() if w >= t.MIN_BLOCK_WEIGHT]
+            weight[other] = get(other, 0.0) + w
+    weight.pop(article_id, None)
+    min_weight = t.MIN_BLOCK_WEIGHT
+    ranked = [a for a, w in weight.items() if w >= min_weight]
+    if len(ranked) > t.MAX_CANDIDATES:
+        # Same order as a stable sort by descending weight, without sorting everything.
+        return heapq.nlargest(t.MAX_CANDIDATES, ranked, key=weight.__getitem__)
     ranked.sort(key=lambda a: -weight[a])
-    return ranked[: t.MAX_CANDIDATES]
+    return ranked

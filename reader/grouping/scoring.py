@@ -76,17 +76,20 @@ class PairScore:
     shared_words: tuple[str, ...]
 
 
-_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One kind of fact of one article, ready for pair scoring: its specific keys and their
-    total weight. Computed once per article per run, so scoring a pair is a set intersection
-    plus a weight sum over the (few) shared keys."""
+    """One kind of fact of one article, ready for pair scoring: its specific keys with their
+    weights, and the total. Computed once per article per run, so scoring a pair is a set
+    intersection plus a C-level sum over the (few) shared keys. The weight floats are the
+    :class:`Rarity` memo's own objects, shared by every article holding the key."""
 
-    keys: frozenset[str]  # specific keys (IDF >= MIN_SPECIFIC_IDF), without the kind prefix
-    total: float  # sum of their weights
+    weights: dict[str, float]  # specific key (IDF >= MIN_SPECIFIC_IDF) -> weight, no prefix
+    total: float  # sum of the weights
+
+
+_NO_SIDE = Side({}, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +107,14 @@ class Prepared:
 
 def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
     idf = rarity.idf
-    kept: list[str] = []
+    kept: dict[str, float] = {}
     total = 0.0
     for k in keys:
         w = idf(prefix + k)
         if w >= t.MIN_SPECIFIC_IDF:
-            kept.append(k)
+            kept[k] = w
             total += w
-    return Side(frozenset(kept), total) if kept else Side(_EMPTY, 0.0)
+    return Side(kept, total) if kept else _NO_SIDE
 
 
 def prepare(f: Features, rarity: Rarity) -> Prepared:
@@ -128,24 +131,23 @@ def prepare(f: Features, rarity: Rarity) -> Prepared:
     )
 
 
-def _overlap(a: Side, b: Side, prefix: str, rarity: Rarity) -> float:
+def _overlap(a: Side, b: Side) -> float:
     """Rarity-weighted overlap of two sides (Dice-like: shared weight against the mean of
     both sides, so a short article sharing all of its two names with a long one is not a
     perfect match)."""
     if not a.total or not b.total:
         return 0.0
-    shared = a.keys & b.keys
+    shared = a.weights.keys() & b.weights.keys()
     if not shared:
         return 0.0
-    idf = rarity.idf
-    total = sum(idf(prefix + k) for k in shared)
+    total = sum(map(a.weights.__getitem__, shared))
     return min(1.0, total / ((a.total + b.total) / 2))
 
 
-def _shared(a: Side, b: Side, prefix: str, rarity: Rarity) -> list[str]:
+def _shared(a: Side, b: Side) -> list[str]:
     """The shared specific keys, heaviest first (for explanations)."""
-    shared = [k for k in a.keys if k in b.keys]
-    shared.sort(key=lambda k: -rarity.idf(prefix + k))
+    shared = [k for k in a.weights if k in b.weights]
+    shared.sort(key=lambda k: -a.weights[k])
     return shared
 
 
@@ -171,17 +173,17 @@ def names_fail(a: Prepared, b: Prepared, rarity: Rarity) -> bool:
     names never fail it, so nameless re-posts still reach the re-post test."""
     if not a.names.total or not b.names.total:
         return False
-    return _overlap(a.names, b.names, "e:", rarity) < t.NAMES_EVIDENCE
+    return _overlap(a.names, b.names) < t.NAMES_EVIDENCE
 
 
 def score_prepared(a: Prepared, b: Prepared, rarity: Rarity) -> tuple[float, bool, float]:
     """(score, accepted, phrases) of a pair: the hot path of grouping, nothing listed."""
     fa, fb = a.features, b.features
-    names = _overlap(a.names, b.names, "e:", rarity)
-    numbers = _overlap(a.numbers, b.numbers, "n:", rarity)
-    dates = _overlap(a.dates, b.dates, "", rarity)
+    names = _overlap(a.names, b.names)
+    numbers = _overlap(a.numbers, b.numbers)
+    dates = _overlap(a.dates, b.dates)
     phrases = (
-        _overlap(a.words, b.words, "w:", rarity) + _overlap(a.phrases, b.phrases, "p:", rarity)
+        _overlap(a.words, b.words) + _overlap(a.phrases, b.phrases)
     ) / 2
     title = (
         float(fuzz.token_set_ratio(a.title, b.title)) / 100.0 if a.title and b.title else 0.0
@@ -246,11 +248,11 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
     :func:`score_prepared`, which grouping uses.
     """
     pa, pb = prepare(a, rarity), prepare(b, rarity)
-    names = _overlap(pa.names, pb.names, "e:", rarity)
-    numbers = _overlap(pa.numbers, pb.numbers, "n:", rarity)
-    dates = _overlap(pa.dates, pb.dates, "", rarity)
-    words = _overlap(pa.words, pb.words, "w:", rarity)
-    bigrams = _overlap(pa.phrases, pb.phrases, "p:", rarity)
+    names = _overlap(pa.names, pb.names)
+    numbers = _overlap(pa.numbers, pb.numbers)
+    dates = _overlap(pa.dates, pb.dates)
+    words = _overlap(pa.words, pb.words)
+    bigrams = _overlap(pa.phrases, pb.phrases)
     phrases = (words + bigrams) / 2
     title = title_similarity(a, b)
     score, accepted, conflicts = _combine(a, b, names, numbers, dates, phrases, title)
@@ -264,11 +266,11 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
         phrases=phrases,
         title=title,
         conflicts=conflicts,
-        shared_names=tuple(_shared(pa.names, pb.names, "e:", rarity)),
-        shared_numbers=tuple(_shared(pa.numbers, pb.numbers, "n:", rarity)),
-        shared_dates=tuple(k[2:] for k in _shared(pa.dates, pb.dates, "", rarity)),
-        shared_phrases=tuple(int(p) for p in _shared(pa.phrases, pb.phrases, "p:", rarity)),
-        shared_words=tuple(_shared(pa.words, pb.words, "w:", rarity)),
+        shared_names=tuple(_shared(pa.names, pb.names)),
+        shared_numbers=tuple(_shared(pa.numbers, pb.numbers)),
+        shared_dates=tuple(k[2:] for k in _shared(pa.dates, pb.dates)),
+        shared_phrases=tuple(int(p) for p in _shared(pa.phrases, pb.phrases)),
+        shared_words=tuple(_shared(pa.words, pb.words)),
     )
 
 
