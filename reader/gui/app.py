@@ -35,6 +35,59 @@ def build_window(library: Library, settings: QSettings | None = None) -> MainWin
     return MainWindow(library, settings)
 
 
+#: Matches packaging/linux/org.broadsheet.Broadsheet.desktop, so Wayland and the desktop's
+#: task switcher pair the window with its launcher and icon.
+DESKTOP_FILE = "org.broadsheet.Broadsheet"
+
+
+def open_library(path: Path | None, parent: object = None) -> Library | None:
+    """Open the library for the window, or say why not (None: the app should exit with 1).
+
+    The open skips the daily backup (``defer_housekeeping``): it copies the whole file, and
+    the window runs it on the worker once it is shown. A newer library is refused and left
+    untouched; a damaged one gets the offer to restore its newest good backup or start anew.
+    """
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from reader.errors import BroadsheetError, DamagedLibraryError, NewerLibraryError
+    from reader.gui import recovery
+    from reader.library import Library
+    from reader.paths import default_library_path
+
+    widget = parent if isinstance(parent, QWidget) else None
+    resolved = path if path is not None else default_library_path()
+    for _attempt in range(2):
+        try:
+            return Library.open(resolved, defer_housekeeping=True)
+        except NewerLibraryError as exc:
+            QMessageBox.critical(
+                widget, "Broadsheet cannot open the library",
+                f"{exc}\n\nThis library was written by a newer version of Broadsheet. "
+                "Install that version to open it; the file was not changed.",
+            )
+            print(f"broadsheet: {exc}", file=sys.stderr)
+            return None
+        except DamagedLibraryError as exc:
+            print(f"broadsheet: {exc}", file=sys.stderr)
+            backup = Library.newest_good_backup(resolved)
+            choice = recovery.ask_recovery(
+                widget, resolved, exc.reason, backup, can_continue=False
+            )
+            if choice == recovery.NOT_NOW:
+                return None
+            try:
+                print(f"broadsheet: {recovery.carry_out(choice, resolved, backup)}",
+                      file=sys.stderr)
+            except BroadsheetError as failed:
+                QMessageBox.critical(widget, "Broadsheet cannot open the library", str(failed))
+                return None
+        except BroadsheetError as exc:
+            QMessageBox.critical(widget, "Broadsheet cannot open the library", str(exc))
+            print(f"broadsheet: {exc}", file=sys.stderr)
+            return None
+    return None
+
+
 def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     """Open the window on ``library`` (default: the per-user library). Returns the exit code.
 
@@ -43,11 +96,9 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     """
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from reader.errors import BroadsheetError
     from reader.gui.main_window import MainWindow
-    from reader.library import Library
     from reader.paths import resource_path
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -58,21 +109,21 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     app.setOrganizationName("Broadsheet")
     app.setApplicationName("Broadsheet")
     app.setApplicationDisplayName("Broadsheet")
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     icon = resource_path("icon.svg")
     if icon.exists():
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(str(icon)))
     _apply_theme(app)
-    try:
-        lib = Library.open(library)
-    except BroadsheetError as exc:
-        QMessageBox.critical(None, "Broadsheet cannot open the library", str(exc))
-        print(f"broadsheet: {exc}", file=sys.stderr)
+    lib = open_library(library)
+    if lib is None:
         return 1
+    window = MainWindow(lib)
     try:
-        window = MainWindow(lib)
         window.show()
+        # Backup and integrity check once the window is up and painted, never before.
+        QTimer.singleShot(0, window.start_housekeeping)
         if smoke_test:
             app.processEvents()
             elapsed = (time.perf_counter() - _START) * 1000
@@ -82,4 +133,4 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
         code = int(app.exec())
         return 0 if smoke_test else code
     finally:
-        lib.close()
+        window.library.close()  # the window may have reopened it (restore)

@@ -39,13 +39,14 @@ from PySide6.QtWidgets import (
 
 from reader import export as export_writers
 from reader.errors import BroadsheetError
+from reader.gui import recovery
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
 from reader.gui.models import FILTER_ROLE, FilterKey, LibraryTreeModel, StoryTreeModel
 from reader.gui.note_editor import NoteEditor
 from reader.gui.paging import StoryPager
 from reader.gui.reading_pane import ReadingPane
 from reader.gui.stories_pane import StoriesPane
-from reader.gui.worker import Jobs
+from reader.gui.worker import Jobs, QuickCheck
 from reader.library import Library
 from reader.notes_text import format_quote
 from reader.paths import resource_path
@@ -79,6 +80,10 @@ class MainWindow(QMainWindow):
     changes_applied = Signal()
     #: Emitted when an import finished (report shown).
     import_finished = Signal(object)
+    #: Emitted when a start-up chore ended: "backup" or "check".
+    housekeeping_done = Signal(str)
+    #: Emitted after the library was closed, changed (restored/replaced) and opened again.
+    library_reopened = Signal(str)
 
     def __init__(self, library: Library, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -86,12 +91,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(f"Broadsheet — {library.path.name}")
         self.setAcceptDrops(True)
-        self.jobs = Jobs(library.path, self)
-        self.jobs.long_started.connect(self._long_started)
-        self.jobs.progress.connect(self._long_progress)
-        self.jobs.finished.connect(self._job_finished)
-        self.jobs.failed.connect(self._job_failed)
-        self.jobs.cancelled.connect(self._job_cancelled)
+        self.jobs = self._start_jobs()
+        self._quick_check: QuickCheck | None = None
         self._long_job: int | None = None
         self._current_story: int | None = None
         self._topics: list[Topic] = []
@@ -156,6 +157,95 @@ class MainWindow(QMainWindow):
         self._update_welcome()
         QTimer.singleShot(0, self.refresh_counts)
 
+    def _start_jobs(self) -> Jobs:
+        jobs = Jobs(self.library.path, self)
+        jobs.long_started.connect(self._long_started)
+        jobs.progress.connect(self._long_progress)
+        jobs.finished.connect(self._job_finished)
+        jobs.failed.connect(self._job_failed)
+        jobs.cancelled.connect(self._job_cancelled)
+        return jobs
+
+    # ================================================================= safety
+
+    def start_housekeeping(self) -> None:
+        """After the window is shown: the daily backup (worker) and the integrity quick check
+        (its own read-only connection on its own thread, so writes never wait for it)."""
+        self.jobs.submit(lambda lib, p, c: (lib.daily_backup(), lib.backup_warning),
+                         self._backup_done, self._backup_failed, label="Daily backup")
+        self._quick_check = QuickCheck(self.library.path, self)
+        self._quick_check.done.connect(self._quick_check_done)
+        self._quick_check.start()
+
+    def _backup_done(self, result: Any) -> None:
+        _made, warning = result
+        if warning:
+            self.status_label.setText(str(warning))
+        self.housekeeping_done.emit("backup")
+
+    def _backup_failed(self, message: str) -> None:
+        self.status_label.setText(f"The daily backup failed: {message}")
+        self.housekeeping_done.emit("backup")
+
+    def _quick_check_done(self, problems: list[str]) -> None:
+        self._quick_check = None
+        self.housekeeping_done.emit("check")
+        if problems:
+            self.offer_recovery("; ".join(problems[:5]))
+
+    def offer_recovery(self, problem: str) -> None:
+        """The open library is damaged: offer its newest good backup or a new library."""
+        path = self.library.path
+        backup = Library.newest_good_backup(path)
+        choice = recovery.ask_recovery(self, path, problem, backup, can_continue=True)
+        if choice != recovery.NOT_NOW:
+            self.reopen(lambda: recovery.carry_out(choice, path, backup))
+
+    def restore_from_backup(self) -> None:
+        """File → Restore from backup…: list the dated backups and restore the chosen one."""
+        chosen = recovery.choose_backup(self, self.library.list_backups())
+        if chosen is None:
+            return
+        path = self.library.path
+        self.reopen(lambda: recovery.carry_out(recovery.RESTORE, path, chosen))
+
+    def reopen(self, change: Callable[[], str]) -> None:
+        """Close every connection to the library, run ``change`` on the file, open it again.
+
+        The note being typed is saved first (the worker runs queued writes before it stops).
+        """
+        self.note_editor.flush()
+        self.read_timer.stop()
+        if self._quick_check is not None:
+            self._quick_check.wait()
+            self._quick_check = None
+        self.jobs.shutdown()
+        self.jobs.deleteLater()
+        self._long_job = None
+        path = self.library.path
+        self.library.close()
+        message = ""
+        try:
+            message = change()
+        except BroadsheetError as exc:
+            message = f"Nothing was changed: {exc}"
+            self._warn("Restore", str(exc))
+        self.library = Library.open(path, defer_housekeeping=True)
+        self.pager.set_fetchers(self.library.story_page, self.library.versions)
+        self.jobs = self._start_jobs()
+        self._unique_cache.clear()
+        self._current_story = None
+        self.note_editor.set_story(None, "")
+        self.reading.clear()
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.reload_stories()
+        self._update_welcome()
+        self.refresh_counts()
+        if message:
+            self.status_label.setText(message)
+        self.library_reopened.emit(message)
+
     # ================================================================= actions
 
     def _action(
@@ -178,6 +268,7 @@ class MainWindow(QMainWindow):
         self.act_sample = a("Open the &sample library", self.open_sample)
         self.act_export_view = a("Export current &view…", self.export_view, ["Ctrl+E"])
         self.act_export_all = a("Export whole &library…", self.export_all, ["Ctrl+Shift+E"])
+        self.act_restore = a("&Restore from backup…", self.restore_from_backup)
         self.act_quit = a("&Quit", self.close, ["Ctrl+Q"])
         self.act_next = a("Next story", self.next_story, ["J", "N"])
         self.act_prev = a("Previous story", self.previous_story, ["K", "P"])
@@ -208,7 +299,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for act in (self.act_import, self.act_sample, None, self.act_export_view,
-                    self.act_export_all, None, self.act_quit):
+                    self.act_export_all, None, self.act_restore, None, self.act_quit):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         article_menu = bar.addMenu("&Article")
         for act in (self.act_next, self.act_prev, self.act_toggle_read, self.act_star,
@@ -304,6 +395,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.note_editor.flush()
+        if self._quick_check is not None:
+            self._quick_check.wait()
         self.save_settings()
         self.read_timer.stop()
         self.jobs.shutdown()  # runs queued writes (the note save) before the thread ends

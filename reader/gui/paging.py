@@ -30,6 +30,11 @@ class StoryPager:
         self.exhausted = False
         self.position: dict[int, int] = {}
 
+    def set_fetchers(self, fetch: PageFetcher, versions: VersionFetcher) -> None:
+        """Point at a reopened library (after a restore)."""
+        self._fetch = fetch
+        self._versions = versions
+
     def reset(self, query: StoryQuery) -> None:
         self.query = query
         self.rows = []

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from reader.errors import BroadsheetError, Cancelled
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
+from reader.storage.integrity import quick_check_file
 
 Job = Callable[[Library, Progress, CancelCheck], Any]
 Done = Callable[[Any], None]
@@ -41,6 +42,9 @@ PROGRESS_INTERVAL_S = 0.05
 class _Pending:
     job_id: int
     job: Job
+    #: Long jobs (imports, exports) are cancelled when the worker stops; short writes (a note,
+    #: a read mark) still run, so closing the window never drops what the user just did.
+    cancel_on_stop: bool = True
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
@@ -60,10 +64,10 @@ class LibraryWorker(QThread):
         self._lock = threading.Lock()
         self._next_id = 0
 
-    def submit(self, job: Job) -> int:
+    def submit(self, job: Job, cancel_on_stop: bool = True) -> int:
         with self._lock:
             self._next_id += 1
-            item = _Pending(self._next_id, job)
+            item = _Pending(self._next_id, job, cancel_on_stop)
             self._pending[item.job_id] = item
         self._queue.put(item)
         return item.job_id
@@ -75,17 +79,20 @@ class LibraryWorker(QThread):
             item.cancel.set()
 
     def stop(self) -> None:
-        """Cancel everything queued, finish the current job's unit, and end the thread."""
+        """Cancel the long jobs, run the queued short writes, and end the thread."""
         with self._lock:
             for item in self._pending.values():
-                item.cancel.set()
+                if item.cancel_on_stop:
+                    item.cancel.set()
         self._queue.put(None)
         self.wait()
 
     def run(self) -> None:
         library: Library | None = None
         try:
-            library = Library.open(self._path)
+            # The daily backup copies the whole file: the window asks for it as a job once it
+            # is shown (``MainWindow.start_housekeeping``), not while it starts.
+            library = Library.open(self._path, defer_housekeeping=True)
         except BroadsheetError as exc:
             self._drain_with_error(str(exc))
             return
@@ -175,7 +182,7 @@ class Jobs(QObject):
         label: str = "",
         long: bool = False,
     ) -> int:
-        job_id = self.worker.submit(job)
+        job_id = self.worker.submit(job, cancel_on_stop=long)
         self._callbacks[job_id] = _Callbacks(on_done, on_error, label, long)
         return job_id
 
@@ -186,8 +193,10 @@ class Jobs(QObject):
         return bool(self._callbacks)
 
     def shutdown(self) -> None:
+        """Stop the worker and deliver the results it already sent (a note's "saved")."""
         if self.worker.isRunning():
             self.worker.stop()
+        QCoreApplication.sendPostedEvents(self)
 
     @Slot(int)
     def _on_started(self, job_id: int) -> None:
@@ -223,3 +232,24 @@ class Jobs(QObject):
                 self.failed.emit(label, message)
         finally:
             self.finished.emit(job_id)
+
+
+class QuickCheck(QThread):
+    """``PRAGMA quick_check`` on its own read-only connection, off the GUI thread.
+
+    It reads every page (about 2 s at 1,000,000 articles), so it runs beside the worker rather
+    than on it: the user's first writes never queue behind it.
+    """
+
+    done = Signal(list)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = path
+
+    def run(self) -> None:
+        try:
+            problems = quick_check_file(self._path)
+        except Exception as exc:  # report, never crash the thread
+            problems = [f"the check could not run: {exc}"]
+        self.done.emit(problems)
