@@ -8,6 +8,7 @@ that mention the name, kept up to date incrementally at import.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 
 from sqlite_utils import Database
@@ -17,6 +18,47 @@ from reader.grouping import thresholds as t
 from reader.grouping.entities import entity_key
 from reader.types import Facet
 
+#: Rows per ``IN (...)`` statement (SQLite's variable limit is 999 on old builds).
+_CHUNK = 500
+
+
+class _KeyMap:
+    """Matching key -> entity id for one database, valid while the table is unchanged.
+
+    Reading the whole ``entities`` table on every import made imports slow as the library
+    grew; the map is rebuilt only when the table's fingerprint (row count, highest id and
+    its name) shows that something other than this map's own inserts changed it, e.g. a
+    rolled-back import or another connection.
+    """
+
+    def __init__(self) -> None:
+        self.fingerprint: tuple[int, int, str] | None = None
+        self.ids: dict[str, int] = {}
+
+
+_maps: weakref.WeakKeyDictionary[Database, _KeyMap] = weakref.WeakKeyDictionary()
+
+
+def _fingerprint(db: Database) -> tuple[int, int, str]:
+    count, top = db.conn.execute("SELECT COUNT(*), MAX(id) FROM entities").fetchone()
+    if not top:
+        return (0, 0, "")
+    row = db.conn.execute("SELECT name FROM entities WHERE id = ?", [top]).fetchone()
+    return (int(count), int(top), str(row[0]) if row else "")
+
+
+def _key_map(db: Database) -> _KeyMap:
+    m = _maps.get(db)
+    if m is None:
+        m = _maps[db] = _KeyMap()
+    fingerprint = _fingerprint(db)
+    if m.fingerprint != fingerprint:
+        m.ids = {}
+        for row in db.conn.execute("SELECT id, name, kind FROM entities ORDER BY id"):
+            m.ids.setdefault(entity_key(row[1], row[2]), int(row[0]))
+        m.fingerprint = fingerprint
+    return m
+
 
 def _entity_ids(db: Database, names: Mapping[str, tuple[str, str]]) -> dict[str, int]:
     """Ids for entity keys, creating missing ones. ``names``: key -> (display, kind).
@@ -25,9 +67,8 @@ def _entity_ids(db: Database, names: Mapping[str, tuple[str, str]]) -> dict[str,
     recomputed from it (:func:`reader.grouping.entities.entity_key`), so transliteration
     variants ("Zelenskyy") find the row of the first spelling seen.
     """
-    known: dict[str, int] = {}
-    for row in db.conn.execute("SELECT id, name, kind FROM entities"):
-        known.setdefault(entity_key(row[1], row[2]), int(row[0]))
+    m = _key_map(db)
+    known = m.ids
     ids: dict[str, int] = {}
     for key, (display, kind) in names.items():
         if key in known:
@@ -35,12 +76,13 @@ def _entity_ids(db: Database, names: Mapping[str, tuple[str, str]]) -> dict[str,
             continue
         row = db.conn.execute("SELECT id FROM entities WHERE name = ?", [display]).fetchone()
         if row is None:
-            cursor = db.execute(
+            cursor = db.conn.execute(
                 "INSERT INTO entities (name, kind, count) VALUES (?, ?, 0)", [display, kind]
             )
             ids[key] = known[key] = int(cursor.lastrowid or 0)
         else:
             ids[key] = known[key] = int(row[0])
+    m.fingerprint = _fingerprint(db)
     return ids
 
 
@@ -75,15 +117,19 @@ def clear_all(db: Database) -> None:
 
 
 def refresh_story_entities(db: Database, story_ids: Iterable[int]) -> None:
-    for story_id in story_ids:
-        db.execute("DELETE FROM story_entities WHERE story_id = ?", [story_id])
+    """Recompute which names each story mentions: set-based, a chunk of stories at a time."""
+    ids = sorted(set(story_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        db.execute(f"DELETE FROM story_entities WHERE story_id IN ({marks})", chunk)
         db.execute(
-            """
+            f"""
             INSERT OR IGNORE INTO story_entities (entity_id, story_id)
-            SELECT DISTINCT e.entity_id, ? FROM article_entities e
-            JOIN articles a ON a.id = e.article_id WHERE a.story_id = ?
+            SELECT DISTINCT e.entity_id, a.story_id FROM articles a
+            JOIN article_entities e ON e.article_id = a.id WHERE a.story_id IN ({marks})
             """,
-            [story_id, story_id],
+            chunk,
         )
 
 

@@ -287,24 +287,42 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
 
     A story left without articles is deleted, but only after any note it held has been
     moved (callers move notes first; a story with a note is kept rather than lose it).
+    Set-based: a few statements per chunk of stories, not per story, because an import or a
+    regroup touches tens of thousands of stories at once (read-state changes touch one).
     """
-    for story_id in sorted(set(story_ids)):
-        rows = db.conn.execute(
-            """
-            SELECT a.id, a.title, a.published_ts, a.read, a.starred, s.name, a.added_at
-            FROM articles a JOIN sources s ON s.id = a.source_id
-            WHERE a.story_id = ? ORDER BY a.published_ts IS NULL, a.published_ts, a.id
-            """,
-            [story_id],
-        ).fetchall()
-        has_note = db.conn.execute("SELECT 1 FROM notes WHERE story_id = ?", [story_id]).fetchone()
-        if not rows:
-            if has_note:
-                continue  # never drop a note; regroup/merge move notes before this point
-            db.execute("DELETE FROM story_topics WHERE story_id = ?", [story_id])
-            db.execute("DELETE FROM story_entities WHERE story_id = ?", [story_id])
-            db.execute("DELETE FROM stories WHERE id = ?", [story_id])
-            continue
+    ids = sorted(set(story_ids))
+    for chunk in _chunks(ids):
+        _refresh_chunk(db, chunk)
+    entity_store.refresh_story_entities(db, ids)
+
+
+def _refresh_chunk(db: Database, chunk: Sequence[int]) -> None:
+    marks = ",".join("?" * len(chunk))
+    params = list(chunk)
+    members: dict[int, list[tuple[int, str, int | None, int, int, str, str]]] = {}
+    for row in db.conn.execute(
+        f"""
+        SELECT a.story_id, a.id, a.title, a.published_ts, a.read, a.starred, s.name, a.added_at
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        WHERE a.story_id IN ({marks})
+        ORDER BY a.story_id, a.published_ts IS NULL, a.published_ts, a.id
+        """,
+        params,
+    ):
+        members.setdefault(int(row[0]), []).append(row[1:])
+    with_note = {
+        int(r[0])
+        for r in db.conn.execute(f"SELECT story_id FROM notes WHERE story_id IN ({marks})", params)
+    }
+    gone = [s for s in chunk if s not in members and s not in with_note]
+    if gone:
+        # Never drop a note: an empty story that still holds one is kept.
+        gone_marks = ",".join("?" * len(gone))
+        for table in ("story_topics", "story_entities", "stories"):
+            column = "id" if table == "stories" else "story_id"
+            db.execute(f"DELETE FROM {table} WHERE {column} IN ({gone_marks})", gone)
+    updates = []
+    for story_id, rows in members.items():
         dated = [r[2] for r in rows if r[2] is not None]
         sources = sorted({r[5] for r in rows})
         first = min(dated) if dated else None
@@ -315,14 +333,8 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
         if not headline.strip():
             body = db.conn.execute("SELECT body FROM articles WHERE id = ?", [head]).fetchone()
             headline = _first_sentence(body[0] if body else "")
-        db.execute(
-            """
-            UPDATE stories SET headline = ?, headline_article_id = ?, size = ?,
-                source_count = ?, sources = ?, first_ts = ?, last_ts = ?, sort_ts = ?,
-                unread = ?, starred = ?, has_note = ?
-            WHERE id = ?
-            """,
-            [
+        updates.append(
+            (
                 headline,
                 head,
                 len(rows),
@@ -333,20 +345,31 @@ def refresh_stories(db: Database, story_ids: Iterable[int]) -> None:
                 last if last is not None else added,
                 sum(1 for r in rows if not r[3]),
                 sum(1 for r in rows if r[4]),
-                1 if has_note else 0,
+                1 if story_id in with_note else 0,
                 story_id,
-            ],
+            )
         )
-        db.execute("DELETE FROM story_topics WHERE story_id = ?", [story_id])
+    db.conn.executemany(
+        """
+        UPDATE stories SET headline = ?, headline_article_id = ?, size = ?,
+            source_count = ?, sources = ?, first_ts = ?, last_ts = ?, sort_ts = ?,
+            unread = ?, starred = ?, has_note = ?
+        WHERE id = ?
+        """,
+        updates,
+    )
+    live = sorted(members)
+    if live:
+        live_marks = ",".join("?" * len(live))
+        db.execute(f"DELETE FROM story_topics WHERE story_id IN ({live_marks})", live)
         db.execute(
-            """
+            f"""
             INSERT OR IGNORE INTO story_topics (topic_id, story_id)
-            SELECT DISTINCT t.topic_id, ? FROM article_topics t
-            JOIN articles a ON a.id = t.article_id WHERE a.story_id = ?
+            SELECT DISTINCT t.topic_id, a.story_id FROM articles a
+            JOIN article_topics t ON t.article_id = a.id WHERE a.story_id IN ({live_marks})
             """,
-            [story_id, story_id],
+            live,
         )
-    entity_store.refresh_story_entities(db, story_ids)
 
 
 def _first_sentence(body: str, limit: int = 120) -> str:
