@@ -31,7 +31,7 @@ from sqlite_utils import Database
 
 from reader.errors import Cancelled, InvalidOperation, NotFound
 from reader.grouping import features as feat
-from reader.grouping.candidates import block_df_cap, storable_keys
+from reader.grouping.candidates import blocking_keys, candidates_for, storable_keys
 from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
@@ -84,33 +84,66 @@ def library_size(db: Database) -> int:
     return int(db.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
 
 
+class DfCache:
+    """Document frequencies read from ``feature_df``, kept for one import or regroup.
+
+    Consecutive batches of an import share most of their keys (names, words), so each key is
+    read from SQL once per run instead of once per batch; the counts this run adds are
+    applied to the cached values too. Bounded: dropped when it grows past ``limit`` keys.
+    """
+
+    def __init__(self, db: Database, limit: int = 1_500_000) -> None:
+        self.db = db
+        self.limit = limit
+        self.df: dict[str, int] = {}
+
+    def fetch(self, keys: Iterable[str]) -> dict[str, int]:
+        """The cached counts, after reading any of ``keys`` not yet cached."""
+        keys = set(keys)
+        df = self.df
+        wanted = [k for k in keys if k not in df]
+        if len(df) + len(wanted) > self.limit:
+            # A fresh dict: a Rarity built on the old one keeps its counts.
+            df = self.df = {}
+            wanted = list(keys)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            df.update(
+                (key, int(n))
+                for key, n in self.db.conn.execute(
+                    f"SELECT key, df FROM feature_df WHERE key IN ({marks})", chunk
+                )
+            )
+        return df
+
+    def bump(self, features: Iterable[feat.Features]) -> None:
+        """Count new articles' keys, in SQL (one upsert per distinct key) and in the cache."""
+        counts: dict[str, int] = {}
+        get = counts.get
+        for f in features:
+            for key in f.all_keys():
+                counts[key] = get(key, 0) + 1
+        self.db.conn.executemany(
+            "INSERT INTO feature_df (key, df) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
+            list(counts.items()),
+        )
+        df = self.df
+        for key, n in counts.items():
+            if key in df:
+                df[key] += n
+
+
 def _df(db: Database, keys: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(keys))
-    out: dict[str, int] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for key, df in db.conn.execute(
-            f"SELECT key, df FROM feature_df WHERE key IN ({marks})", chunk
-        ):
-            out[key] = int(df)
-    return out
-
-
-def _bump_df(db: Database, features: Iterable[feat.Features], sign: int = 1) -> None:
-    counts: dict[str, int] = {}
-    for f in features:
-        for key in f.all_keys():
-            counts[key] = counts.get(key, 0) + sign
-    db.conn.executemany(
-        "INSERT INTO feature_df (key, df) VALUES (?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
-        list(counts.items()),
-    )
+    return dict(DfCache(db).fetch(keys))
 
 
 def compute_features(
-    db: Database, article_ids: Sequence[int], cancelled: CancelCheck = never_cancelled
+    db: Database,
+    article_ids: Sequence[int],
+    cancelled: CancelCheck = never_cancelled,
+    df: DfCache | None = None,
 ) -> dict[int, feat.Features]:
     """Extract and store features, document frequencies and entities of new articles."""
     rows = _articles(db, article_ids)
@@ -127,7 +160,7 @@ def compute_features(
         "INSERT OR REPLACE INTO article_features (article_id, data) VALUES (?, ?)",
         [(a, feat.dumps(f)) for a, f in computed.items()],
     )
-    _bump_df(db, computed.values())
+    (df or DfCache(db)).bump(computed.values())
     entity_store.add_article_entities(db, entity_rows)
     return computed
 
@@ -192,6 +225,11 @@ def _new_story(db: Database) -> int:
     return int(cursor.lastrowid or 0)
 
 
+#: New articles are grouped this many at a time: bounds memory on a million-article file,
+#: and lets later batches find earlier ones through the stored postings.
+ASSIGN_BATCH = 2000
+
+
 def assign_new_articles(
     db: Database,
     article_ids: list[int],
@@ -204,35 +242,45 @@ def assign_new_articles(
     candidates in ``feature_postings``; only those candidates' stories take part. Existing
     stories are never merged with each other here (that is a full regroup's job).
     """
+    touched: set[int] = set()
     if not article_ids:
-        return set()
-    progress(0, len(article_ids), "grouping new articles")
-    new_feats = compute_features(db, article_ids, cancelled)
-    rarity = _rarity_for(db, new_feats.values())
-    # Candidates among stored articles, through the rarest keys of each new article.
-    cap = block_df_cap(rarity.total)
-    probe_keys = {
-        k
-        for f in new_feats.values()
-        for k in storable_keys(f, rarity)
-        if rarity.df.get(k, 0) <= cap
-    }
-    found: set[int] = set()
-    keys = sorted(probe_keys)
+        return touched
+    df = DfCache(db)
+    total = len(article_ids)
+    progress(0, total, "grouping new articles")
+    for start in range(0, total, ASSIGN_BATCH):
+        batch = article_ids[start : start + ASSIGN_BATCH]
+        touched |= _assign_batch(db, batch, df, cancelled)
+        progress(min(total, start + len(batch)), total, "grouping new articles")
+    return touched
+
+
+def _assign_batch(
+    db: Database, article_ids: list[int], df: DfCache, cancelled: CancelCheck
+) -> set[int]:
+    new_feats = compute_features(db, article_ids, cancelled, df)
+    total = library_size(db)
+    rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
+    # Candidates among stored articles: the best-weighted partners of each new article
+    # through its rare keys' posting lists (the same ranking grouping itself uses).
+    probe = {a: blocking_keys(f, rarity) for a, f in new_feats.items()}
+    index: dict[str, list[int]] = {}
+    keys = sorted({k for ks in probe.values() for k in ks})
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        found.update(
-            int(r[0])
-            for r in db.conn.execute(
-                f"SELECT article_id FROM feature_postings WHERE key IN ({marks})", chunk
-            )
-        )
-    found -= set(article_ids)
+        for key, other in db.conn.execute(
+            f"SELECT key, article_id FROM feature_postings WHERE key IN ({marks})", chunk
+        ):
+            index.setdefault(key, []).append(int(other))
+    found: set[int] = set()
+    for a, ks in probe.items():
+        found.update(candidates_for(a, ks, index, rarity))
+    found.difference_update(article_ids)
     old_feats = load_features(db, sorted(found))
     _write_postings(db, new_feats, rarity)
     all_feats = {**old_feats, **new_feats}
-    rarity = _rarity_for(db, all_feats.values())
+    rarity = Rarity(df.fetch(k for f in all_feats.values() for k in f.all_keys()), total)
     meta = _articles_meta(db, sorted(all_feats))
     labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
     items = [
@@ -260,7 +308,6 @@ def assign_new_articles(
             "UPDATE articles SET story_id = ? WHERE id = ?", [(story, a) for a in fresh]
         )
         touched.add(story)
-    progress(len(article_ids), len(article_ids), "grouping new articles")
     return touched
 
 
