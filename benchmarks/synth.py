@@ -54,14 +54,36 @@ MONTHS = [
 ]
 
 
+# Real dumps name thousands of people and places, a few of them very often (Zipf-like):
+# the fixed lists above are the frequent head, generated names the long tail.
+_SYLLABLES = [
+    "ba", "ko", "ri", "ven", "sta", "mir", "lo", "den", "ga", "tor", "hel", "zan", "pe", "ru",
+    "vik", "sol", "mar", "ne", "dra", "kus", "fel", "ja", "ost", "li", "ber", "qua", "tin",
+]
+_TAIL_LAST = [
+    a.capitalize() + b + c for a in _SYLLABLES for b in _SYLLABLES[:12] for c in ("v", "ski", "")
+]
+_TAIL_PLACES = [a.capitalize() + b + c for a in _SYLLABLES for b in _SYLLABLES for c in ("", "ovo")]
+_ORG_KINDS = ["Authority", "Union", "Agency", "Council", "Company", "Institute", "Service"]
+_TAIL_ORGS = [f"{p} {k}" for p in _TAIL_PLACES[:300] for k in _ORG_KINDS]
+
+
+def _pick(rng: random.Random, head: list[str], tail: list[str]) -> str:
+    """Zipf-like: low ranks (the head list) often, the long tail rarely."""
+    rank = int(rng.paretovariate(0.5)) - 1
+    if rank < len(head):
+        return head[rank]
+    return tail[(rank * 7919) % len(tail)]
+
+
 def _event(rng: random.Random, index: int, start: date) -> dict[str, str]:
-    person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    person = f"{rng.choice(FIRST)} {_pick(rng, LAST, _TAIL_LAST)}"
     day = start + timedelta(days=index // 40)
     return {
         "person": person,
         "surname": person.split()[1],
-        "place": rng.choice(PLACES),
-        "org": rng.choice(ORGS),
+        "place": _pick(rng, PLACES, _TAIL_PLACES),
+        "org": _pick(rng, ORGS, _TAIL_ORGS),
         "verb": rng.choice(VERBS),
         "object": rng.choice(OBJECTS),
         "number": f"{rng.randint(2, 950)}",
@@ -91,7 +113,9 @@ def _write_up(rng: random.Random, ev: dict[str, str]) -> tuple[str, str]:
     return title[0].upper() + title[1:], body
 
 
-def articles(n: int, seed: int = 7, versions: tuple[int, int] = (1, 5)) -> Iterator[tuple[str, str]]:
+def articles(
+    n: int, seed: int = 7, versions: tuple[int, int] = (1, 5)
+) -> Iterator[tuple[str, str]]:
     """``n`` (title, body) pairs: events with 1–5 rewrites each, interleaved like a dump."""
     rng = random.Random(seed)
     start = date(2024, 1, 1)
