@@ -1,17 +1,21 @@
-"""Story grouping speed on synthetic news: full regroup, incremental import, peak memory.
+"""Story grouping speed: import with grouping, full regroup, incremental import, peak memory.
 
-Synthetic articles draw names, places, numbers and dates from Zipf-like distributions (a
-few names everywhere, most names rare), and a fifth of them are rewrites of another
-article (same facts, shuffled wording), so blocking and scoring see realistic work.
+The data is :mod:`benchmarks.synth`'s listing dumps (events written up one to five times,
+Zipf-like people and places). Each phase runs in its own process, so the peak memory printed
+(``ru_maxrss``) is the peak of the process doing that work. Every figure is printed twice:
+with the topics hook (``TopicVerbs._derive_for_new``, owned by the topics code) and with it
+replaced by a no-op, to show grouping alone.
 
-    .venv/bin/python benchmarks/grouping_speed.py --articles 100000 --new 1000
+    .venv/bin/python benchmarks/grouping_speed.py                  # 100,000 + 1,000
+    .venv/bin/python benchmarks/grouping_speed.py --articles 10000 --topics off
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,96 +24,87 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.library import Library  # noqa: E402
-from reader.storage import stories as story_store  # noqa: E402
 
-WORDS = [f"word{n}" for n in range(20000)]
-FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irina", "Jonas"]
-PLACES = [f"Place{chr(65 + n % 26)}{n}" for n in range(5000)]
+def _phase(args: argparse.Namespace) -> int:
+    """Child process: one phase on one library; prints a JSON line of figures."""
+    from reader.library import Library
 
+    if not args.topics_hook:
+        import reader.library.topics as topics
 
-def _zipf(rng: random.Random, items: list[str], s: float = 1.1) -> str:
-    n = len(items)
-    return items[min(n - 1, int(rng.paretovariate(s)) - 1)]
-
-
-def _surname(rng: random.Random) -> str:
-    return f"Surname{min(50000, int(rng.paretovariate(0.9)))}"
-
-
-def article(rng: random.Random) -> tuple[str, str]:
-    person = f"{rng.choice(FIRST)} {_surname(rng)}"
-    place = _zipf(rng, PLACES)
-    number = rng.randint(11, 999_999)
-    day = rng.randint(1, 28)
-    words = [_zipf(rng, WORDS, 0.7) for _ in range(180)]
-    sentences = [" ".join(words[i : i + 18]) for i in range(0, 180, 18)]
-    facts = [
-        f"{person} said {number:,} people were affected in {place} on March {day}",
-        f"Officials in {place} confirmed that {person.split()[-1]} visited the site",
-    ]
-    body = ". ".join(s.capitalize() for s in sentences[:5] + facts + sentences[5:]) + "."
-    title = f"{person.split()[-1]} {words[0]} {words[1]} in {place}"
-    return title, body
-
-
-def rewrite(rng: random.Random, title: str, body: str) -> tuple[str, str]:
-    parts = body.split(". ")
-    rng.shuffle(parts)
-    return title.split()[0] + " " + " ".join(title.split()[2:]), ". ".join(parts)
-
-
-def corpus(n: int, seed: int) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    out: list[tuple[str, str]] = []
-    while len(out) < n:
-        if out and rng.random() < 0.2:
-            out.append(rewrite(rng, *rng.choice(out[-200:])))
+        topics.TopicVerbs._derive_for_new = lambda self, ids: None  # type: ignore[method-assign]
+    wall, cpu = time.perf_counter(), time.process_time()
+    with Library.open(Path(args.library)) as lib:
+        if args.phase == "regroup":
+            stories = lib.regroup()
+            added = 0
         else:
-            out.append(article(rng))
-    return out
+            report = lib.import_paths([Path(args.file)])
+            added = report.added
+            stories = int(lib.db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+    figures = {
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "added": added,
+        "stories": stories,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(figures))
+    return 0
 
 
-def write_jsonl(path: Path, arts: list[tuple[str, str]], start: int) -> None:
-    import json
+def _run(phase: str, library: Path, file: Path | None, topics_hook: bool) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--phase", phase, "--library", str(library)]
+    if file is not None:
+        cmd += ["--file", str(file)]
+    if topics_hook:
+        cmd.append("--topics-hook")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
 
-    with path.open("w", encoding="utf-8") as handle:
-        for i, (title, body) in enumerate(arts):
-            day = 1 + (start + i) // 3000
-            handle.write(json.dumps({"title": title, "body": body, "source": "Synthetic",
-                                     "published": f"2025-01-{min(day, 28):02d}T12:00:00Z"}))
-            handle.write("\n")
 
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _line(label: str, r: dict[str, float], per_article: int = 0) -> str:
+    rate = f", {per_article / r['wall']:,.0f} articles/s" if per_article else ""
+    return (
+        f"  {label:44} {r['wall']:7.1f} s wall {r['cpu']:7.1f} s CPU{rate},"
+        f" peak {r['peak_mb']:.0f} MB"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=20000)
-    parser.add_argument("--new", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="library size")
+    parser.add_argument("--new", type=int, default=1_000, help="articles imported afterwards")
+    parser.add_argument("--topics", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--phase", choices=("import", "regroup"), help=argparse.SUPPRESS)
+    parser.add_argument("--library", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--topics-hook", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        return _phase(args)
+
+    from benchmarks.synth import write_listing
+
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.topics]
     with tempfile.TemporaryDirectory() as tmp:
-        base = corpus(args.articles + args.new, 7)
-        first, extra = Path(tmp, "a.jsonl"), Path(tmp, "b.jsonl")
-        write_jsonl(first, base[: args.articles], 0)
-        write_jsonl(extra, base[args.articles :], args.articles)
-        with Library.open(Path(tmp, "lib.db")) as lib:
-            t0 = time.perf_counter()
-            report = lib.import_paths([first])
-            t1 = time.perf_counter()
-            print(f"import of {report.added} articles (with grouping): {t1 - t0:.1f} s")
-            t0 = time.perf_counter()
-            stories = lib.regroup()
-            t1 = time.perf_counter()
-            print(f"full regroup of {args.articles} articles: {t1 - t0:.1f} s ({stories} stories)")
-            t0 = time.perf_counter()
-            report = lib.import_paths([extra])
-            t1 = time.perf_counter()
-            print(f"incremental import of {report.added} into {args.articles}: {t1 - t0:.2f} s")
-            print(f"library size: {story_store.library_size(lib.db)} articles with features")
-    print(f"peak memory: {peak_mb():.0f} MB")
+        folder = Path(tmp)
+        base = write_listing(folder / "base.txt", args.articles, tag="SY", seed=7)
+        extra = write_listing(folder / "extra.txt", args.new, tag="NW", seed=8)
+        print(f"synthetic listing dumps: {args.articles:,} + {args.new:,} articles")
+        for hook in modes:
+            print(f"topics hook {'ON' if hook else 'OFF (grouping alone)'}:")
+            library = folder / f"lib-{int(hook)}.db"
+            r = _run("import", library, base, hook)
+            print(_line(f"import of {int(r['added']):,} articles with grouping", r,
+                        int(r["added"])))
+            r = _run("regroup", library, None, hook)
+            print(_line(f"full regroup of {args.articles:,} ({int(r['stories']):,} stories)",
+                        r))
+            r = _run("import", library, extra, hook)
+            print(_line(f"incremental import of {int(r['added']):,} into {args.articles:,}",
+                        r))
     return 0
 
 
