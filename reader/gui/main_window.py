@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -41,8 +43,16 @@ from reader import export as export_writers
 from reader.errors import BroadsheetError
 from reader.gui import recovery
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
-from reader.gui.models import FILTER_ROLE, FilterKey, LibraryTreeModel, StoryTreeModel
+from reader.gui.models import (
+    FEED_ROLE,
+    FILTER_ROLE,
+    GROUP_ROLE,
+    FilterKey,
+    LibraryTreeModel,
+    StoryTreeModel,
+)
 from reader.gui.note_editor import NoteEditor
+from reader.gui.notes_pane import NoteEntry, NotesPane, note_entries
 from reader.gui.paging import StoryPager
 from reader.gui.reading_pane import ReadingPane
 from reader.gui.stories_pane import StoriesPane
@@ -54,6 +64,7 @@ from reader.progress import CancelCheck, Progress
 from reader.types import (
     Article,
     Changes,
+    FeedOutcome,
     ImportReport,
     ReadFilter,
     StoryQuery,
@@ -65,6 +76,8 @@ from reader.types import (
 
 #: Default delay before an opened article counts as read (ms); QSettings "reading/mark_read_ms".
 MARK_READ_DELAY_MS = 1500
+#: Default interval of the optional scheduled feed refresh; QSettings "feeds/interval_minutes".
+FEED_INTERVAL_MIN = 60
 #: Above this many changed stories, reloading the page is cheaper than patching rows.
 PATCH_LIMIT = 50
 
@@ -84,6 +97,13 @@ class MainWindow(QMainWindow):
     housekeeping_done = Signal(str)
     #: Emitted after the library was closed, changed (restored/replaced) and opened again.
     library_reopened = Signal(str)
+    #: Emitted when a notes export finished (the list of files written).
+    notes_exported = Signal(object)
+    #: Emitted when the notes list was refilled.
+    notes_refreshed = Signal()
+    #: Emitted when the feeds section was refilled / a feed job (add, remove, refresh) ended.
+    feeds_refreshed = Signal()
+    feed_job_done = Signal(object)
 
     def __init__(self, library: Library, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -93,6 +113,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.jobs = self._start_jobs()
         self._quick_check: QuickCheck | None = None
+        self._context_feed: int | None = None
         self._long_job: int | None = None
         self._current_story: int | None = None
         self._topics: list[Topic] = []
@@ -115,6 +136,16 @@ class MainWindow(QMainWindow):
         self.stories.setup_columns()
         self.note_editor = NoteEditor()
         self.reading = ReadingPane(self.note_editor)
+        self.reading.browser.image_resolver = self._image_for
+        self.notes_pane = NotesPane()
+        self.notes_pane.story_requested.connect(self.open_story)
+        self.notes_dock = QDockWidget("Notes", self)
+        self.notes_dock.setObjectName("notes-dock")
+        self.notes_dock.setWidget(self.notes_pane)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.notes_dock)
+        self.notes_dock.hide()
+        self.feed_timer = QTimer(self)
+        self.feed_timer.timeout.connect(self._scheduled_refresh)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.library_view)
@@ -156,6 +187,7 @@ class MainWindow(QMainWindow):
         self.reload_stories()
         self._update_welcome()
         QTimer.singleShot(0, self.refresh_counts)
+        QTimer.singleShot(0, self.refresh_notes)
 
     def _start_jobs(self) -> Jobs:
         jobs = Jobs(self.library.path, self)
@@ -269,6 +301,19 @@ class MainWindow(QMainWindow):
         self.act_export_view = a("Export current &view…", self.export_view, ["Ctrl+E"])
         self.act_export_all = a("Export whole &library…", self.export_all, ["Ctrl+Shift+E"])
         self.act_restore = a("&Restore from backup…", self.restore_from_backup)
+        self.act_export_notes = a("Export &notes…", self.export_notes)
+        self.act_notes = self.notes_dock.toggleViewAction()
+        self.act_notes.setText("&Notes list")
+        self.act_notes.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.addAction(self.act_notes)
+        self.act_add_feed = a("&Add feed…", self.add_feed_dialog)
+        self.act_refresh_feeds = a("&Refresh all feeds", self.refresh_all_feeds, ["F5"])
+        self.act_refresh_feed = a("Refresh this feed", self.refresh_selected_feed)
+        self.act_remove_feed = a("Remove this feed…", self.remove_selected_feed)
+        self.act_import_opml = a("&Import subscriptions (OPML)…", self.import_opml)
+        self.act_export_opml = a("&Export subscriptions (OPML)…", self.export_opml)
+        self.act_schedule = a("Refresh feeds on a &schedule", self._schedule_toggled)
+        self.act_schedule.setCheckable(True)
         self.act_quit = a("&Quit", self.close, ["Ctrl+Q"])
         self.act_next = a("Next story", self.next_story, ["J", "N"])
         self.act_prev = a("Previous story", self.previous_story, ["K", "P"])
@@ -299,7 +344,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for act in (self.act_import, self.act_sample, None, self.act_export_view,
-                    self.act_export_all, None, self.act_restore, None, self.act_quit):
+                    self.act_export_all, self.act_export_notes, None, self.act_restore, None,
+                    self.act_quit):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         article_menu = bar.addMenu("&Article")
         for act in (self.act_next, self.act_prev, self.act_toggle_read, self.act_star,
@@ -310,8 +356,13 @@ class MainWindow(QMainWindow):
         for act in (self.act_split, self.act_merge, self.act_move, None, self.act_regroup):
             story_menu.addSeparator() if act is None else story_menu.addAction(act)
         view_menu = bar.addMenu("&View")
-        for act in (self.act_search, self.act_clear, None, self.act_bigger, self.act_smaller):
+        for act in (self.act_search, self.act_clear, None, self.act_bigger, self.act_smaller,
+                    None, self.act_notes):
             view_menu.addSeparator() if act is None else view_menu.addAction(act)
+        feeds_menu = bar.addMenu("F&eeds")
+        for act in (self.act_add_feed, self.act_refresh_feeds, None, self.act_import_opml,
+                    self.act_export_opml, None, self.act_schedule):
+            feeds_menu.addSeparator() if act is None else feeds_menu.addAction(act)
         topics_menu = bar.addMenu("&Topics")
         topics_menu.addAction(self.act_topics)
         topics_menu.addAction(self.act_retopic)
@@ -359,6 +410,13 @@ class MainWindow(QMainWindow):
             state = s.value(key)
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.act_schedule.blockSignals(True)
+        self.act_schedule.setChecked(str(s.value("feeds/scheduled", "false")).lower() == "true")
+        self.act_schedule.blockSignals(False)
+        self._apply_schedule()
         header = s.value("stories/header")
         if isinstance(header, QByteArray):
             self.stories.tree.header().restoreState(header)
@@ -378,6 +436,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/reading_splitter", self.reading.splitter.saveState())
         s.setValue("stories/header", self.stories.tree.header().saveState())
@@ -455,14 +514,15 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         """Left-pane counts are aggregate reads: computed on the worker, shown here."""
 
-        def job(lib: Library, _p: Progress, _c: CancelCheck) -> tuple[Any, Any, Any]:
-            return lib.sources(), lib.topics(), lib.facets()
+        def job(lib: Library, _p: Progress, _c: CancelCheck) -> tuple[Any, ...]:
+            return lib.sources(), lib.topics(), lib.facets(), lib.feeds()
 
         self.jobs.submit(job, self._counts_ready, self._counts_failed, label="Counting")
 
     def _counts_ready(self, result: Any) -> None:
-        sources, topics, facets = result
+        sources, topics, facets, feeds = result
         self._topics = list(topics)
+        self.library_model.set_feeds(feeds)
         self.library_model.set_sources(sources)
         self.library_model.set_topics(topics)
         self.library_model.set_facets(facets)
@@ -470,6 +530,7 @@ class MainWindow(QMainWindow):
         self._select_filter(self._filter)
         if self._topics_dialog is not None:
             self._topics_dialog.set_topics(self._topics)
+        self.feeds_refreshed.emit()
 
     def _counts_failed(self, message: str) -> None:
         self.status_label.setText(f"Could not count the library: {message}")
@@ -504,7 +565,9 @@ class MainWindow(QMainWindow):
         return self._unique_cache[article.id]
 
     def _show(self, article: Article, versions: list[VersionRow]) -> None:
-        self.reading.show_article(article, versions, self._unique_spans(article, versions))
+        html = self.library.article_html(article.id)
+        spans = self._unique_spans(article, versions) if html is None else []
+        self.reading.show_article(article, versions, spans, html)
         if article.story_id != self._current_story:
             self.note_editor.flush()
             self._current_story = article.story_id
@@ -555,6 +618,8 @@ class MainWindow(QMainWindow):
                 pass
         if changes.topics or changes.sources or changes.articles:
             self.refresh_counts()
+        if changes.notes:
+            self.refresh_notes()
         self.changes_applied.emit()
 
     def _structure_changed(self, result: Any) -> None:
@@ -738,14 +803,28 @@ class MainWindow(QMainWindow):
         index = self.library_view.indexAt(pos)
         key = FilterKey.decode(str(index.data(FILTER_ROLE) or ""))
         menu = QMenu(self)
-        if key.kind == "entity":
+        feed = index.data(FEED_ROLE)
+        group = index.data(GROUP_ROLE)
+        if isinstance(feed, int) or group == "feed":
+            self._context_feed = feed if isinstance(feed, int) else None
+            if isinstance(feed, int):
+                menu.addAction(self.act_refresh_feed)
+                menu.addAction(self.act_remove_feed)
+                menu.addSeparator()
+            for act in (self.act_add_feed, self.act_refresh_feeds, None,
+                        self.act_import_opml, self.act_export_opml):
+                menu.addSeparator() if act is None else menu.addAction(act)
+        elif key.kind == "entity":
             entity = key.id
             hide = menu.addAction("Hide this name")
             hide.triggered.connect(lambda: self.jobs.submit(
                 lambda lib, p, c: lib.hide_facet(entity),
                 self.apply_changes, label="Hiding"))
-        menu.addAction(self.act_topics)
+            menu.addAction(self.act_topics)
+        else:
+            menu.addAction(self.act_topics)
         menu.exec(self.library_view.viewport().mapToGlobal(pos))
+        self._context_feed = None
 
     # ================================================================= topics
 
@@ -809,9 +888,6 @@ class MainWindow(QMainWindow):
         self.start_import([folder])
 
     def start_import(self, paths: Sequence[Path]) -> None:
-        if self._long_job is not None:
-            self._warn("Import", "Another long operation is running; wait or cancel it first.")
-            return
         chosen = list(paths)
         self._start_long(lambda lib, p, c: lib.import_paths(chosen, p, c), "Importing",
                          self._import_done, self._import_failed)
@@ -886,11 +962,176 @@ class MainWindow(QMainWindow):
                 raise BroadsheetError(f"{path}: cannot write the export ({exc.strerror})") from exc
             return count
 
-        self._start_long(job, "Exporting", self._export_done)
-        self._export_path = path
+        self._start_long(job, "Exporting", functools.partial(self._export_done, path))
 
-    def _export_done(self, count: Any) -> None:
-        self.status_label.setText(f"Exported {count} article(s) to {self._export_path}")
+    def _export_done(self, path: Path, count: Any) -> None:
+        # The path travels with the job: a second export cannot make this message stale.
+        self.status_label.setText(f"Exported {count} article(s) to {path}")
+
+    def export_notes(self) -> None:
+        """File → Export notes…: one Markdown file per noted story into a folder."""
+        folder = QFileDialog.getExistingDirectory(self, "Export notes to a folder",
+                                                  str(Path.home()))
+        if not folder:
+            return
+        target = Path(folder)
+        self._start_long(lambda lib, p, c: lib.export_notes(target), "Exporting notes",
+                         functools.partial(self._notes_exported, target))
+
+    def _notes_exported(self, folder: Path, written: Any) -> None:
+        count = len(written) if isinstance(written, list) else 0
+        self.status_label.setText(f"Exported {count} note file(s) to {folder}")
+        self.notes_exported.emit(written)
+
+    # ================================================================= notes list
+
+    def refresh_notes(self) -> None:
+        """Refill the notes list (read on the worker: it joins every note's headline)."""
+
+        def job(lib: Library, _p: Progress, _c: CancelCheck) -> list[NoteEntry]:
+            return note_entries(lib.notes(), lib.note_snippet)
+
+        self.jobs.submit(job, self._notes_ready, self._counts_failed, label="Listing notes")
+
+    def _notes_ready(self, entries: Any) -> None:
+        self.notes_pane.set_entries(list(entries))
+        self.notes_refreshed.emit()
+
+    def open_story(self, story_id: int) -> None:
+        """Open a story by id (notes list): select it in the list if loaded, show it."""
+        try:
+            row = self.library.story_row(story_id)
+        except BroadsheetError as exc:
+            self.status_label.setText(str(exc))
+            return
+        position = self.stories_model.row_of_story(story_id)
+        if position is not None:
+            index = self.stories_model.index(position, 0)
+            self.stories.tree.setCurrentIndex(index)  # opens it via currentChanged
+            self.stories.tree.scrollTo(index)
+            if self.reading.article is not None and self.reading.article.story_id == story_id:
+                return
+        self.stack.setCurrentWidget(self.splitter)
+        self.open_article(row.headline_article_id)
+
+    # ================================================================= feeds
+
+    def _image_for(self, src: str) -> Path | None:
+        return self.library.image_path(src)
+
+    def selected_feed(self) -> int | None:
+        """The feed a context menu was opened on, else the current left-pane entry's."""
+        if self._context_feed is not None:
+            return self._context_feed
+        feed = self.library_view.currentIndex().data(FEED_ROLE)
+        return feed if isinstance(feed, int) else None
+
+    def add_feed_dialog(self) -> None:
+        url, ok = QInputDialog.getText(self, "Add feed", "Feed address (https://…):")
+        url = url.strip()
+        if not ok or not url:
+            return
+        self.jobs.submit(lambda lib, p, c: self._add_and_refresh(lib, url, p, c),
+                         self._feeds_changed, self._feed_failed, label="Adding feed")
+
+    @staticmethod
+    def _add_and_refresh(lib: Library, url: str, progress: Progress,
+                         cancelled: CancelCheck) -> Any:
+        """Worker side of Add feed: subscribe, then fetch it at once."""
+        info = lib.add_feed(url)
+        return lib.refresh_feeds([info.id], progress, cancelled)
+
+    def refresh_all_feeds(self) -> None:
+        self.refresh_feeds(None)
+
+    def refresh_selected_feed(self) -> None:
+        feed = self.selected_feed()
+        if feed is not None:
+            self.refresh_feeds([feed])
+
+    def refresh_feeds(self, ids: list[int] | None, *, quiet: bool = False) -> None:
+        """Fetch feeds on the worker (the window stays responsive; Cancel stops it)."""
+        if self._long_job is not None:
+            if not quiet:
+                self.status_label.setText("Another long operation is running; try again after.")
+            return
+        chosen = list(ids) if ids is not None else None
+        self._start_long(lambda lib, p, c: lib.refresh_feeds(chosen, p, c),
+                         "Refreshing feeds", self._feeds_changed, self._feed_failed)
+
+    def remove_selected_feed(self) -> None:
+        feed = self.selected_feed()
+        if feed is None:
+            return
+        answer = QMessageBox.question(
+            self, "Remove feed",
+            "Unsubscribe from this feed? Its articles stay in the library.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.jobs.submit(lambda lib, p, c: lib.remove_feed(feed), self._feeds_changed,
+                         self._feed_failed, label="Removing feed")
+
+    def import_opml(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import subscriptions", str(Path.home()),
+                                              "OPML (*.opml *.xml);;All files (*)")
+        if path:
+            source = Path(path)
+            self.jobs.submit(lambda lib, p, c: lib.import_opml(source), self._feeds_changed,
+                             self._feed_failed, label="Importing subscriptions")
+
+    def export_opml(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export subscriptions", str(Path.home() / "broadsheet-feeds.opml"),
+            "OPML (*.opml)")
+        if path:
+            target = Path(path)
+            self.jobs.submit(lambda lib, p, c: lib.export_opml(target), self._opml_written,
+                             self._feed_failed, label="Exporting subscriptions")
+
+    def _opml_written(self, count: Any) -> None:
+        self.status_label.setText(f"Exported {count} subscription(s)")
+        self.feed_job_done.emit(count)
+
+    def _feeds_changed(self, result: Any) -> None:
+        outcomes = [o for o in result if isinstance(o, FeedOutcome)] if isinstance(
+            result, list) else []
+        if outcomes:
+            added = sum(o.added for o in outcomes)
+            failed = [o for o in outcomes if not o.ok]
+            text = f"Feeds refreshed: {added} new article(s)"
+            if failed:
+                text += f"; {len(failed)} feed(s) failed (see their tooltips)"
+            self.status_label.setText(text)
+            if added or any(o.updated for o in outcomes):
+                self._unique_cache.clear()
+                self.reload_stories()
+                self._update_welcome()
+        self.refresh_counts()
+        self.feed_job_done.emit(result)
+
+    def _feed_failed(self, message: str) -> None:
+        self.status_label.setText(f"Feeds: {message}")
+        self.refresh_counts()
+        self.feed_job_done.emit(None)
+
+    def _schedule_toggled(self) -> None:
+        self.settings.setValue("feeds/scheduled",
+                               "true" if self.act_schedule.isChecked() else "false")
+        self._apply_schedule()
+
+    def _apply_schedule(self) -> None:
+        """Optional periodic refresh while the app runs (off by default); the interval is
+        the QSettings value ``feeds/interval_minutes`` (default 60, at least 5)."""
+        if not self.act_schedule.isChecked():
+            self.feed_timer.stop()
+            return
+        minutes = _number(self.settings.value("feeds/interval_minutes", FEED_INTERVAL_MIN))
+        interval = max(5.0, minutes if minutes is not None else FEED_INTERVAL_MIN)
+        self.feed_timer.start(int(interval * 60_000))
+
+    def _scheduled_refresh(self) -> None:
+        self.refresh_feeds(None, quiet=True)
 
     # ================================================================= long jobs
 
@@ -898,6 +1139,10 @@ class MainWindow(QMainWindow):
         self, job: Any, label: str, done: Callable[[Any], None],
         failed: Callable[[str], None] | None = None,
     ) -> None:
+        """Run a long job with progress and Cancel in the status bar (one at a time)."""
+        if self._long_job is not None:
+            self._warn(label, "Another long operation is running; wait or cancel it first.")
+            return
         self._long_job = self.jobs.submit(job, done, failed, label=label, long=True)
         self.progress.setRange(0, 0)
         self.progress.setFormat(label)

@@ -15,7 +15,18 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from reader.gui.labels import badge, date_label, marks, sources_label
 from reader.gui.paging import PAGE, StoryPager
-from reader.types import Facet, SourceCount, StoryQuery, StoryRow, Topic, VersionRow
+from reader.types import (
+    Facet,
+    FeedInfo,
+    SourceCount,
+    StoryQuery,
+    StoryRow,
+    Topic,
+    VersionRow,
+)
+
+#: How a feed's last refresh went, as a short mark before its name.
+FEED_MARKS = {"error": "⚠ ", "new": "○ ", "ok": "", "not-modified": ""}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -23,6 +34,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 STORY_ROLE = Qt.ItemDataRole.UserRole + 1  # StoryRow (top level) or VersionRow (child)
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 2
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+HIT_ROLE = Qt.ItemDataRole.UserRole + 4  # where a search hit was: "title", "body", "note"
+FEED_ROLE = Qt.ItemDataRole.UserRole + 5  # a feed entry's subscription id
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 6  # a group heading's kind ("feed", "topic", ...)
 
 COLUMNS = ("Headline", "Versions", "Sources", "Date", "")
 COL_HEADLINE, COL_BADGE, COL_SOURCES, COL_DATE, COL_MARKS = range(5)
@@ -171,10 +185,14 @@ class StoryTreeModel(QAbstractItemModel):
             return self._bold
         elif role == SNIPPET_ROLE:
             return row.snippet
+        elif role == HIT_ROLE:
+            return row.hit_in
         elif role == Qt.ItemDataRole.ToolTipRole and column == COL_HEADLINE:
             tip = row.headline
             if row.snippet:
-                where = f" (in the {row.hit_in})" if row.hit_in else ""
+                where = {"note": " (in your note)", None: ""}.get(
+                    row.hit_in, f" (in the {row.hit_in})"
+                )
                 tip += f"\nMatch{where}: {row.snippet}"
             return tip
         elif role == Qt.ItemDataRole.ToolTipRole and column == COL_SOURCES:
@@ -252,7 +270,7 @@ class FilterKey:
     @classmethod
     def decode(cls, text: str) -> FilterKey:
         kind, _, ident = text.partition(":")
-        if kind not in {"all", "unread", "starred", "notes", "topic", "source", "entity"}:
+        if kind not in {"all", "unread", "starred", "notes", "topic", "source", "entity", "feed"}:
             return cls("all")
         try:
             return cls(kind, int(ident or 0))
@@ -294,6 +312,7 @@ class LibraryTreeModel(QStandardItemModel):
         ):
             root.appendRow(self._leaf(label, key))
         for name, label in (
+            ("feed", "Feeds"),
             ("topic", "Topics"),
             ("source", "Sources"),
             ("entity", "People & places"),
@@ -303,6 +322,7 @@ class LibraryTreeModel(QStandardItemModel):
             font = group.font()
             font.setBold(True)
             group.setFont(font)
+            group.setData(name, GROUP_ROLE)
             root.appendRow(group)
             self.groups[name] = group
 
@@ -348,6 +368,19 @@ class LibraryTreeModel(QStandardItemModel):
             ],
         )
 
+    def set_feeds(self, feeds: list[FeedInfo]) -> None:
+        """One entry per subscription; selecting it shows its source's stories."""
+        items = []
+        for feed in feeds:
+            key = FilterKey("source", feed.source_id) if feed.source_id is not None else None
+            item = self._leaf(feed_label(feed), key or FilterKey("feed", feed.id),
+                              feed_tooltip(feed))
+            if key is None:  # never fetched: nothing to show yet
+                item.setData(None, FILTER_ROLE)
+            item.setData(feed.id, FEED_ROLE)
+            items.append(item)
+        self._fill("feed", items)
+
     def set_facets(self, facets: list[Facet]) -> None:
         self._fill(
             "entity",
@@ -365,3 +398,27 @@ class LibraryTreeModel(QStandardItemModel):
             Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
         )
         return matches[0] if matches else QModelIndex()
+
+
+def feed_label(feed: FeedInfo) -> str:
+    """``⚠ Harbour Gazette  (3)``: status mark, title, unread count."""
+    name = feed.title or feed.url
+    count = f"  ({feed.unread})" if feed.unread else ""
+    return f"{FEED_MARKS.get(feed.status, '')}{name}{count}"
+
+
+def feed_tooltip(feed: FeedInfo) -> str:
+    """Address, status, last check and the last error in full."""
+    status = {
+        "new": "not refreshed yet", "ok": "refreshed", "not-modified": "unchanged at last check",
+        "error": "the last refresh failed",
+    }.get(feed.status, feed.status)
+    lines = [feed.url, f"Status: {status}"]
+    if feed.last_checked is not None:
+        lines.append(f"Last checked: {feed.last_checked:%d %b %Y %H:%M}")
+    lines.append(f"{feed.articles} article(s), {feed.unread} unread")
+    if feed.last_error:
+        lines.append(f"Last error: {feed.last_error}")
+    if feed.folder:
+        lines.append(f"Folder: {feed.folder}")
+    return "\n".join(lines)

@@ -7,11 +7,22 @@ only when clicked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QFontMetricsF, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDesktopServices,
+    QFontMetricsF,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -36,6 +47,23 @@ MIN_POINT, MAX_POINT = 8, 28
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
+_PLACEHOLDER: list[QImage] = []
+
+
+def not_cached_image() -> QImage:
+    """A small grey "image not cached" box, drawn once and shared."""
+    if not _PLACEHOLDER:
+        image = QImage(220, 44, QImage.Format.Format_ARGB32)
+        image.fill(QColor(128, 128, 128, 40))
+        painter = QPainter(image)
+        painter.setPen(QColor(128, 128, 128))
+        painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+        painter.drawText(image.rect(), int(Qt.AlignmentFlag.AlignCenter), "image not cached")
+        painter.end()
+        _PLACEHOLDER.append(image)
+    return _PLACEHOLDER[0]
+
+
 class SafeBrowser(QTextBrowser):
     """A QTextBrowser that loads nothing and hands clicked links to the system browser."""
 
@@ -50,9 +78,22 @@ class SafeBrowser(QTextBrowser):
             " h3 { margin-top: 14px; } p { margin-bottom: 10px; }"
         )
 
+    #: Maps an image ``src`` to its file in the library's image cache (None: not cached).
+    image_resolver: Callable[[str], Path | None] | None = None
+
     def loadResource(self, type: int, name: QUrl | str) -> Any:
-        """Never fetch: images and stylesheets named by an article resolve to nothing."""
-        return None
+        """Never fetch. Images come from the local cache only (else a placeholder);
+        stylesheets and everything else an article names resolve to nothing."""
+        kind = getattr(type, "value", type)  # an int or the enum, depending on the caller
+        if kind != QTextDocument.ResourceType.ImageResource.value:
+            return None
+        src = name.toString() if isinstance(name, QUrl) else str(name)
+        path = self.image_resolver(src) if self.image_resolver is not None else None
+        if path is not None:
+            image = QImage(str(path))
+            if not image.isNull():
+                return image
+        return not_cached_image()
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme().lower() in SAFE_SCHEMES:
@@ -177,7 +218,10 @@ class ReadingPane(QWidget):
         article: Article,
         versions: Sequence[VersionRow],
         unique: Sequence[tuple[int, int]] = (),
+        html: str | None = None,
     ) -> None:
+        """Show ``article``. ``html`` is the core's sanitised HTML (feeds, saved pages);
+        without it the plain-text body is laid out by :func:`body_to_html`."""
         self.article = article
         self.versions = list(versions)
         self.title.setText(article.title)
@@ -197,8 +241,11 @@ class ReadingPane(QWidget):
             self.meta.setToolTip("")
         self._set_chips(article.topics)
         self._update_switcher()
-        spans = unique if self.highlight_box.isChecked() else ()
-        self.browser.setHtml(body_to_html(article.body, spans))
+        if html is not None:
+            self.browser.setHtml(html)
+        else:
+            spans = unique if self.highlight_box.isChecked() else ()
+            self.browser.setHtml(body_to_html(article.body, spans))
         self.browser.apply_measure()
         self.browser.verticalScrollBar().setValue(0)
 

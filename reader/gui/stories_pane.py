@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.gui.models import COL_BADGE, COL_DATE, COL_HEADLINE, COL_MARKS, SNIPPET_ROLE
+from reader.gui.models import (
+    COL_BADGE,
+    COL_DATE,
+    COL_HEADLINE,
+    COL_MARKS,
+    HIT_ROLE,
+    SNIPPET_ROLE,
+)
 from reader.types import ReadFilter, StorySort
 
 #: Debounce for search-as-you-type: one query per pause, not one per key.
@@ -46,8 +54,37 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     return parts
 
 
+#: Shown before a snippet whose hit is in the user's note, not in the article.
+NOTE_HIT_LABEL = "in your note: "
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One piece of the headline line: its text, bold or not, and whether it is a match."""
+
+    text: str
+    bold: bool
+    match: bool = False
+    italic: bool = False
+
+
+def line_runs(headline: str, snippet: str, unread: bool, hit_in: str | None) -> list[Run]:
+    """The pieces the delegate draws: ``headline — [in your note:] snippet``.
+
+    An unread row is bold throughout, snippet included, like the row's other columns; matched
+    words are always bold *and* marked (the delegate gives them a highlight background), so
+    they stand out whether the row is bold or not.
+    """
+    runs = [Run(headline + "  — ", unread)]
+    if hit_in == "note":
+        runs.append(Run(NOTE_HIT_LABEL, unread, italic=True))
+    for piece, matched in snippet_parts(snippet):
+        runs.append(Run(piece, unread or matched, matched))
+    return runs
+
+
 class SnippetDelegate(QStyledItemDelegate):
-    """Headline followed by the search snippet, its matched words in bold (one line)."""
+    """Headline followed by the search snippet, its matched words marked (one line)."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex
@@ -66,24 +103,29 @@ class SnippetDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        mark = QColor(255, 196, 0, 110)
         rect = QRect(opt.rect).adjusted(4, 0, -4, 0)
         painter.save()
         painter.setPen(opt.palette.color(role))
         x = rect.left()
         base = QFont(opt.font)
-        for piece, bold in [(text + "  — ", base.bold()), *snippet_parts(snippet)]:
+        runs = line_runs(text, str(snippet), base.bold(), index.data(HIT_ROLE))
+        for run in runs:
             font = QFont(base)
-            font.setBold(bold)
+            font.setBold(run.bold)
+            font.setItalic(run.italic)
             painter.setFont(font)
             metrics = QFontMetrics(font)
+            piece = run.text
             width = metrics.horizontalAdvance(piece)
             if x + width > rect.right():
                 piece = metrics.elidedText(piece, Qt.TextElideMode.ElideRight, rect.right() - x)
                 width = rect.right() - x
+            box = QRect(x, rect.top(), width, rect.height())
+            if run.match and not selected:
+                painter.fillRect(box.adjusted(0, 2, 0, -2), mark)
             painter.drawText(
-                QRect(x, rect.top(), width, rect.height()),
-                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                piece,
+                box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), piece
             )
             x += width
             if x >= rect.right():

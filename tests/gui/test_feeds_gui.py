@@ -1,0 +1,215 @@
+"""The Feeds section against a local HTTP server on 127.0.0.1: add, status, refresh, remove,
+OPML, the schedule, and HTML articles with images from the local cache only."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QBuffer, QIODevice, QSettings, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from reader.gui.main_window import MainWindow
+from reader.gui.models import FEED_ROLE
+from reader.gui.reading_pane import not_cached_image
+from reader.library import Library
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG (Qt can decode it), made with Qt itself."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(0x3366CC)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data().data())
+
+
+def rss(title: str, items: list[tuple[str, str, str]], image: str = "") -> bytes:
+    body = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>http://h/{g}</link>"
+        f"<description><![CDATA[<p>{d}</p>{image}]]></description></item>"
+        for g, t, d in items
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"{body}</channel></rss>").encode()
+
+
+class Server:
+    """path -> (status, body); '/slow' answers after a second."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes]] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path == "/slow":
+                    time.sleep(1.0)
+                status, body = server.routes.get(self.path, (404, b"missing"))
+                self.send_response(status)
+                if self.path.endswith(".png"):
+                    self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    s = Server()
+    yield s
+    s.httpd.shutdown()
+    s.httpd.server_close()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings, messages: list[tuple[str, str]]
+) -> Iterator[MainWindow]:
+    win = MainWindow(Library.open(tmp_path / "lib.db", defer_housekeeping=True), settings)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.feeds_refreshed, timeout=10_000):
+        win.show()
+    yield win
+    win.close()
+    win.library.close()
+
+
+def _feed_items(window: MainWindow) -> list[tuple[str, str, int]]:
+    group = window.library_model.groups["feed"]
+    out = []
+    for row in range(group.rowCount()):
+        child = group.child(row)
+        out.append((child.text(), child.toolTip(), int(child.data(FEED_ROLE))))
+    return out
+
+
+def _add(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (url, True)))
+    with qtbot.waitSignal(window.feeds_refreshed, timeout=20_000):
+        window.act_add_feed.trigger()
+
+
+def test_add_feed_shows_status_and_html_with_cached_images_only(
+    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.routes["/img.png"] = (200, png(3, 2))
+    server.routes["/f"] = (200, rss("Harbour Gazette", [
+        ("a", "Pier reopens", "The pier reopened today."),
+        ("b", "Ferry timetable", "New ferry times."),
+    ], image=f'<img src="{server.base}/img.png"><img src="https://remote.invalid/x.png">'))
+    _add(qtbot, window, monkeypatch, server.base + "/f")
+    [(label, tip, _feed_id)] = _feed_items(window)
+    assert label.startswith("Harbour Gazette")
+    assert "Status: refreshed" in tip and server.base in tip
+    assert "new article" in window.status_label.text()
+    titles = {r.headline for r in window.stories_model.pager.rows}
+    assert {"Pier reopens", "Ferry timetable"} <= titles
+
+    row = next(i for i, r in enumerate(window.stories_model.pager.rows)
+               if r.headline == "Pier reopens")
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        window.stories.tree.setCurrentIndex(window.stories_model.index(row, 0))
+    article = window.reading.article
+    assert article is not None
+    html = window.library.article_html(article.id)
+    assert html is not None and "<img" in html
+    assert "The pier reopened today." in window.reading.browser.toPlainText()
+    image_kind = int(QTextDocument.ResourceType.ImageResource.value)
+    local = window.library.image_path(server.base + "/img.png")
+    assert local is not None
+    cached = window.reading.browser.loadResource(image_kind, QUrl(local.name))
+    assert isinstance(cached, QImage) and cached.width() == 3
+    remote = window.reading.browser.loadResource(image_kind, QUrl("https://remote.invalid/x.png"))
+    assert remote is not_cached_image()
+    css = window.reading.browser.loadResource(
+        int(QTextDocument.ResourceType.StyleSheetResource.value), QUrl("https://h/s.css"))
+    assert css is None
+
+
+def test_failing_feed_shows_its_last_error_and_others_still_refresh(
+    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.routes["/good"] = (200, rss("Good", [("g", "Good news", "Fine.")]))
+    _add(qtbot, window, monkeypatch, server.base + "/good")
+    _add(qtbot, window, monkeypatch, server.base + "/gone")
+    items = dict((label, tip) for label, tip, _ in _feed_items(window))
+    bad = next(tip for label, tip in items.items() if label.startswith("⚠"))
+    assert "Last error:" in bad and "404" in bad
+    server.routes["/good"] = (200, rss("Good", [("g", "Good news", "Fine."),
+                                                ("h", "More good news", "Finer.")]))
+    with qtbot.waitSignal(window.feeds_refreshed, timeout=20_000):
+        window.act_refresh_feeds.trigger()
+    assert "1 feed(s) failed" in window.status_label.text()
+    assert "More good news" in {r.headline for r in window.stories_model.pager.rows}
+
+
+def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
+    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.routes["/slow"] = (200, rss("Slow", [("s", "Slow story", "Late.")]))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: (server.base + "/slow", True)))
+    with qtbot.waitSignal(window.feed_job_done, timeout=20_000):
+        window.act_add_feed.trigger()
+        # While the worker waits on the server, the GUI thread keeps running timers.
+        started = time.perf_counter()
+        qtbot.wait(100)
+        assert time.perf_counter() - started < 0.5
+    qtbot.waitUntil(lambda: bool(_feed_items(window)), timeout=10_000)
+    [(_label, _tip, feed_id)] = _feed_items(window)
+    group = window.library_model.groups["feed"]
+    window.library_view.setCurrentIndex(group.child(0).index())
+    assert window.selected_feed() == feed_id
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(window.feeds_refreshed, timeout=10_000):
+        window.act_remove_feed.trigger()
+    assert _feed_items(window) == []
+    assert window.library.stats().articles == 1  # the stored article stays
+
+
+def test_opml_round_trip_and_schedule(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>s</title></head><body>'
+        '<outline text="News"><outline type="rss" text="One" xmlUrl="https://one.invalid/f"/>'
+        '<outline type="rss" text="Two" xmlUrl="https://two.invalid/f"/></outline>'
+        "</body></opml>", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(opml), ""))
+    with qtbot.waitSignal(window.feeds_refreshed, timeout=10_000):
+        window.act_import_opml.trigger()
+    items = _feed_items(window)
+    assert sorted(label for label, _, _ in items) == ["○ One", "○ Two"]
+    assert all("Folder: News" in tip for _, tip, _ in items)
+    out = tmp_path / "out.opml"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with qtbot.waitSignal(window.feed_job_done, timeout=10_000) as blocker:
+        window.act_export_opml.trigger()
+    assert blocker.args[0] == 2 and "https://two.invalid/f" in out.read_text(encoding="utf-8")
+
+    assert not window.act_schedule.isChecked() and not window.feed_timer.isActive()
+    window.settings.setValue("feeds/interval_minutes", 1)  # below the floor of 5 minutes
+    window.act_schedule.trigger()
+    assert window.feed_timer.isActive() and window.feed_timer.interval() == 5 * 60_000
+    assert window.settings.value("feeds/scheduled") == "true"
+    window.act_schedule.trigger()
+    assert not window.feed_timer.isActive()
