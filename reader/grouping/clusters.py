@@ -120,6 +120,8 @@ def group(
     labels: Mapping[int, int] | None = None,
     bodies: Callable[[Iterable[int]], Mapping[int, str]] | None = None,
     only: Iterable[int] | None = None,
+    prepared: dict[int, Prepared] | None = None,
+    keys: Mapping[int, Sequence[str]] | None = None,
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> Grouping:
@@ -129,17 +131,22 @@ def group(
     join (incremental imports join new articles to stories, they do not merge old ones).
     ``only`` restricts the articles whose candidates are searched (the new ones); others
     still take part as candidates. ``bodies`` fetches article bodies for the re-post test.
+    ``prepared`` and ``keys`` may hold the articles' weighted features and blocking keys,
+    computed by the caller under the same ``rarity`` (a full regroup computes them while
+    streaming features, so it never holds every article's full features at once).
     """
     constraints = constraints or Constraints()
     by_id = {it.id: it for it in items}
     rarity = rarity or Rarity.of(it.features for it in items)
     labels = labels or {}
 
-    keys = {it.id: blocking_keys(it.features, rarity) for it in items}
+    if keys is None:
+        keys = {it.id: blocking_keys(it.features, rarity) for it in items}
     index = build_index(keys)
     probe = list(only) if only is not None else [it.id for it in items]
 
-    prepared: dict[int, Prepared] = {}
+    if prepared is None:
+        prepared = {}
 
     def prep(i: int) -> Prepared:
         p = prepared.get(i)
@@ -147,23 +154,25 @@ def group(
             p = prepared[i] = prepare(by_id[i].features, rarity)
         return p
 
-    pair_cache: dict[tuple[int, int], float] = {}
+    # Pairs are keyed by one int (low id << 32 | high id): a tuple per pair cost most of a
+    # full regroup's memory.
+    pair_cache: dict[int, float] = {}
 
     def pair_score(a: int, b: int) -> float:
-        k = (a, b) if a < b else (b, a)
+        lo, hi = (a, b) if a < b else (b, a)
+        k = lo << 32 | hi
         cached = pair_cache.get(k)
         if cached is None:
-            ia, ib = by_id[k[0]], by_id[k[1]]
-            if not within_window(ia, ib):
+            if not within_window(by_id[lo], by_id[hi]):
                 cached = -1.0
             else:
-                cached = score_prepared(prep(k[0]), prep(k[1]), rarity)[0]
+                cached = score_prepared(prep(lo), prep(hi), rarity)[0]
             pair_cache[k] = cached
         return cached
 
     edges: list[tuple[float, int, int, str]] = []
     repost_checks: list[tuple[int, int]] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     alone = constraints.alone
     for n, a in enumerate(probe):
         if n % 500 == 0:
@@ -177,7 +186,8 @@ def group(
         for b in candidates_for(a, keys[a], index, rarity):
             if b in alone:
                 continue
-            k = (a, b) if a < b else (b, a)
+            lo, hi = (a, b) if a < b else (b, a)
+            k = lo << 32 | hi
             if k in seen:
                 continue
             seen.add(k)
@@ -188,14 +198,14 @@ def group(
                 continue
             score, ok, phrases = score_prepared(pa, pb, rarity)
             if phrases >= 0.5:
-                repost_checks.append(k)
+                repost_checks.append((lo, hi))
             ib = by_id[b]
             if not within_window(ia, ib):
                 pair_cache[k] = -1.0
                 continue
             pair_cache[k] = score
             if ok:
-                edges.append((score, k[0], k[1], "shared facts"))
+                edges.append((score, lo, hi, "shared facts"))
     if bodies is not None and repost_checks:
         texts = bodies({i for pair in repost_checks for i in pair})
         for a, b in repost_checks:

@@ -11,6 +11,7 @@ and wording but not numbers or dates, and their specific facts conflict.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -53,7 +54,7 @@ class Rarity:
 
 
 #: Memoised weights kept per :class:`Rarity` before the memo is dropped (memory bound).
-_MEMO_LIMIT = 2_000_000
+_MEMO_LIMIT = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Side:
     intersection plus a C-level sum over the (few) shared keys. The weight floats are the
     :class:`Rarity` memo's own objects, shared by every article holding the key."""
 
-    weights: dict[str, float]  # specific key (IDF >= MIN_SPECIFIC_IDF) -> weight, no prefix
+    weights: dict[str, float]  # shareable specific key ("e:putin") -> weight
     total: float  # sum of the weights
 
 
@@ -99,34 +100,61 @@ class Prepared:
     features: Features
     names: Side
     numbers: Side
-    dates: Side  # keys carry their prefix ("d:01-24", "y:2020")
+    dates: Side
     words: Side
-    phrases: Side  # keys are str(phrase hash)
+    phrases: Side
     title: str  # the title's content words joined, for token_set_ratio
 
 
-def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
+def _side(keys: Iterable[object], prefix: str, rarity: Rarity) -> Side:
+    """Weigh one kind of keys. Only keys held by two or more articles are kept in the
+    dict (a key held by one article is never shared: the rarity counts every article that
+    grouping compares), but every specific key counts in the total. Kept keys carry their
+    prefix and are interned, so the whole library shares one string per key."""
     idf = rarity.idf
+    df = rarity.df
     kept: dict[str, float] = {}
     total = 0.0
     for k in keys:
-        w = idf(prefix + k)
+        key = prefix + str(k)
+        w = idf(key)
         if w >= t.MIN_SPECIFIC_IDF:
-            kept[k] = w
             total += w
-    return Side(kept, total) if kept else _NO_SIDE
+            if df.get(key, 1) >= 2:
+                kept[sys.intern(key)] = w
+    return Side(kept, total) if total else _NO_SIDE
 
 
-def prepare(f: Features, rarity: Rarity) -> Prepared:
-    """Weigh an article's keys once, for all the pairs it takes part in."""
+def prepare(f: Features, rarity: Rarity, *, slim: bool = False) -> Prepared:
+    """Weigh an article's keys once, for all the pairs it takes part in.
+
+    ``slim`` keeps only what pair scoring reads besides the sides (numbers, units, dates,
+    names with their mentions, the protagonist): a full regroup holds every article's
+    prepared form at once and needs neither the words nor the phrases twice.
+    """
     dates = [f"d:{d}" for d in f.dates] + [f"y:{y}" for y in f.years]
+    kept = f
+    if slim:
+        kept = Features(
+            entities=f.entities,
+            names={},
+            kinds={},
+            numbers=f.numbers,
+            units=f.units,
+            dates=f.dates,
+            years=frozenset(),
+            words=frozenset(),
+            phrases=frozenset(),
+            title=(),
+            protagonist=f.protagonist,
+        )
     return Prepared(
-        features=f,
+        features=kept,
         names=_side(f.entities, "e:", rarity),
         numbers=_side(f.numbers, "n:", rarity),
         dates=_side(dates, "", rarity),
         words=_side(f.words, "w:", rarity),
-        phrases=_side([str(p) for p in f.phrases], "p:", rarity),
+        phrases=_side(f.phrases, "p:", rarity),
         title=" ".join(f.title),
     )
 
@@ -148,7 +176,7 @@ def _shared(a: Side, b: Side) -> list[str]:
     """The shared specific keys, heaviest first (for explanations)."""
     shared = [k for k in a.weights if k in b.weights]
     shared.sort(key=lambda k: -a.weights[k])
-    return shared
+    return [k[2:] for k in shared]  # without the kind prefix
 
 
 def title_similarity(a: Features, b: Features) -> float:
@@ -268,7 +296,7 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
         conflicts=conflicts,
         shared_names=tuple(_shared(pa.names, pb.names)),
         shared_numbers=tuple(_shared(pa.numbers, pb.numbers)),
-        shared_dates=tuple(k[2:] for k in _shared(pa.dates, pb.dates)),
+        shared_dates=tuple(_shared(pa.dates, pb.dates)),
         shared_phrases=tuple(int(p) for p in _shared(pa.phrases, pb.phrases)),
         shared_words=tuple(_shared(pa.words, pb.words)),
     )

@@ -24,6 +24,7 @@ article's old ``alone``/``together``/``apart`` rows that involve the target stor
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -36,7 +37,7 @@ from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
 from reader.grouping.representative import representative
-from reader.grouping.scoring import Rarity
+from reader.grouping.scoring import Prepared, Rarity, prepare
 from reader.grouping.unique import unique_sentences
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import entities as entity_store
@@ -456,15 +457,6 @@ def _move_note(db: Database, from_story: int, to_story: int) -> None:
         db.execute("DELETE FROM notes WHERE id = ?", [moving[0]])
 
 
-def _oldest_article(db: Database, story_id: int) -> int | None:
-    row = db.conn.execute(
-        "SELECT id FROM articles WHERE story_id = ?"
-        " ORDER BY published_ts IS NULL, published_ts, id LIMIT 1",
-        [story_id],
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
 def note_of(db: Database, story_id: int) -> str | None:
     row = db.conn.execute("SELECT body FROM notes WHERE story_id = ?", [story_id]).fetchone()
     return str(row[0]) if row else None
@@ -600,35 +592,56 @@ def regroup(
 ) -> int:
     """Regroup the whole library under the corrections; returns the number of stories.
 
-    All-or-nothing: cancelling leaves the library as it was.
+    All-or-nothing: cancelling leaves the library as it was. Features are streamed from
+    ``article_features`` a chunk at a time and kept only in their compact weighted form
+    (:func:`reader.grouping.scoring.prepare` with ``slim``), so memory stays bounded by the
+    shareable keys, not by every article's full features.
     """
     with db.atomic():
         ids = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
         have = {int(r[0]) for r in db.conn.execute("SELECT article_id FROM article_features")}
-        missing = [a for a in ids if a not in have]
+        missing = any(a not in have for a in ids)
+        del have
         progress(0, len(ids), "reading features")
-        feats = load_features(db, ids)
         if missing:
             entity_store.clear_all(db)
             db.execute("DELETE FROM feature_df")
             db.execute("DELETE FROM article_features")
-            feats = {}
-            for chunk in _chunks(ids, 2000):
-                feats.update(compute_features(db, chunk, cancelled))
-                progress(len(feats), len(ids), "reading articles")
-        rarity = Rarity.of(feats.values())
+            df_cache = DfCache(db)
+            for n, chunk in enumerate(_chunks(ids, 2000)):
+                compute_features(db, chunk, cancelled, df_cache)
+                progress(min(len(ids), (n + 1) * 2000), len(ids), "reading articles")
+        # Keys held by one article weigh the same whether listed or not (see Rarity.idf).
+        df = {
+            str(k): int(n)
+            for k, n in db.conn.execute("SELECT key, df FROM feature_df WHERE df >= 2")
+        }
+        rarity = Rarity(df, library_size(db))
         db.execute("DELETE FROM feature_postings")
-        _write_postings(db, feats, rarity)
         meta = _articles_meta(db, ids)
-        items = [Item(id=a, features=feats[a], ts=meta[a][0], inferred=meta[a][1]) for a in ids]
+        items: list[Item] = []
+        prepared: dict[int, Prepared] = {}
+        keys: dict[int, list[str]] = {}
+        for chunk in _chunks(ids, 2000):
+            if cancelled():
+                raise Cancelled("regroup")
+            feats = load_features(db, chunk)
+            _write_postings(db, feats, rarity)
+            for a, f in feats.items():
+                keys[a] = [sys.intern(k) for k in blocking_keys(f, rarity)]
+                p = prepared[a] = prepare(f, rarity, slim=True)
+                items.append(Item(id=a, features=p.features, ts=meta[a][0], inferred=meta[a][1]))
         result = group(
             items,
             constraints_for(db),
             rarity=rarity,
             bodies=lambda wanted: _bodies(db, wanted),
+            prepared=prepared,
+            keys=keys,
             progress=progress,
             cancelled=cancelled,
         )
+        del items, prepared, keys
         old_of = {a: meta[a][2] for a in ids}
         _apply_clusters(db, result.clusters, old_of)
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -661,18 +674,20 @@ def _apply_clusters(db: Database, clusters: list[list[int]], old_of: dict[int, i
             cluster_of_article[a] = index
     # Oldest article of every old story, before anything moves (notes follow it).
     old_oldest: dict[int, int] = {}
-    for s in {v for v in old_of.values() if v is not None}:
-        oldest = _oldest_article(db, s)
-        if oldest is not None:
-            old_oldest[s] = oldest
+    for story, article in db.conn.execute(
+        "SELECT story_id, id FROM articles WHERE story_id IS NOT NULL"
+        " ORDER BY story_id, published_ts IS NULL, published_ts, id"
+    ):
+        old_oldest.setdefault(int(story), int(article))
     updates = [
         (story_of_cluster[cluster_of_article[a]], a)
         for a in cluster_of_article
         if old_of.get(a) != story_of_cluster[cluster_of_article[a]]
     ]
     db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates)
+    noted = {int(r[0]) for r in db.conn.execute("SELECT story_id FROM notes")}
     for s, oldest in old_oldest.items():
-        if s not in used:
+        if s not in used and s in noted:
             _move_note(db, s, story_of_cluster[cluster_of_article[oldest]])
     touched = set(story_of_cluster.values()) | set(old_oldest)
     refresh_stories(db, touched)
