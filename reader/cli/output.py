@@ -12,6 +12,7 @@ from typing import TextIO
 
 from reader.library import Library
 
+
 def fail(message: str) -> int:
     """Print one clear line to stderr and return the failure status."""
     print(f"broadsheet: {message}", file=sys.stderr)
