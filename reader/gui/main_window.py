@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from reader import export as export_writers
 from reader.errors import BroadsheetError
 from reader.gui import recovery
+from reader.gui.child_jobs import run_in_child
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
 from reader.gui.models import (
     FEED_ROLE,
@@ -782,11 +783,11 @@ class MainWindow(QMainWindow):
                          self._structure_changed, self._operation_failed, label="Moving")
 
     def regroup(self) -> None:
-        self._start_long(lambda lib, p, c: lib.regroup(p, c),
+        self._start_long(lambda lib, p, c: run_in_child(lib.path, "regroup", (), p, c),
                          "Regrouping", self._structure_changed)
 
     def reassign_topics(self) -> None:
-        self._start_long(lambda lib, p, c: lib.reassign_topics(p, c),
+        self._start_long(lambda lib, p, c: run_in_child(lib.path, "reassign_topics", (), p, c),
                          "Re-evaluating topics", self._structure_changed)
 
     def _operation_failed(self, message: str) -> None:
@@ -889,7 +890,8 @@ class MainWindow(QMainWindow):
 
     def start_import(self, paths: Sequence[Path]) -> None:
         chosen = list(paths)
-        self._start_long(lambda lib, p, c: lib.import_paths(chosen, p, c), "Importing",
+        self._start_long(lambda lib, p, c: run_in_child(lib.path, "import_paths", (chosen,), p, c),
+                         "Importing",
                          self._import_done, self._import_failed)
 
     def _import_done(self, report: Any) -> None:

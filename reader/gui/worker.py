@@ -14,6 +14,7 @@ worker signal in the worker thread), then call the job's callbacks on the GUI th
 from __future__ import annotations
 
 import queue
+import sqlite3
 import sys
 import threading
 import time
@@ -25,9 +26,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from reader.errors import BroadsheetError, Cancelled
+from reader.errors import BroadsheetError, Cancelled, DamagedLibraryError
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
+from reader.storage.connection import connect
 from reader.storage.integrity import quick_check_file
 
 Job = Callable[[Library, Progress, CancelCheck], Any]
@@ -35,7 +37,29 @@ Done = Callable[[Any], None]
 Failed = Callable[[str], None]
 
 #: The worker reports progress at most this often, so the GUI thread is never flooded.
-PROGRESS_INTERVAL_S = 0.05
+PROGRESS_INTERVAL_S = 0.1
+
+
+def open_second_connection(path: Path) -> Library:
+    """A Library on a file this process already has open (the window's), for another thread.
+
+    Not :meth:`Library.open`: that first reads the file header with plain file I/O, and on
+    POSIX closing *any* descriptor of a file drops every advisory lock this process holds on
+    it, including the window's SQLite locks. Another process (an import child, or a
+    ``broadsheet import`` from the CLI) could then take the exclusive lock on close, checkpoint
+    and delete the WAL under our open connections ("disk I/O error" seen in tests). The window
+    has already checked, migrated and set up the file, so a plain connection is all we need.
+    The daily backup is not run here either: the window asks for it as a job once shown.
+    """
+    try:
+        db = connect(path)
+    except sqlite3.DatabaseError as exc:
+        raise DamagedLibraryError(
+            path, f"the library file is damaged or unreadable ({exc})"
+        ) from exc
+    library = Library(path, db)
+    library.defer_housekeeping = True
+    return library
 
 
 @dataclass
@@ -88,11 +112,8 @@ class LibraryWorker(QThread):
         self.wait()
 
     def run(self) -> None:
-        library: Library | None = None
         try:
-            # The daily backup copies the whole file: the window asks for it as a job once it
-            # is shown (``MainWindow.start_housekeeping``), not while it starts.
-            library = Library.open(self._path, defer_housekeeping=True)
+            library = open_second_connection(self._path)
         except BroadsheetError as exc:
             self._drain_with_error(str(exc))
             return

@@ -65,6 +65,12 @@ def make_window(
     opened: list[tuple[MainWindow, Library]] = []
 
     def make() -> MainWindow:
+        # Like the app: one window per process. A closed window's library is closed before
+        # the next open (Library.open reads the header with plain file I/O, which would drop
+        # this process's SQLite locks on the file; see reader.gui.worker).
+        for window, lib in opened:
+            if not window.isVisible():
+                lib.close()
         lib = Library.open(tmp_path / "lib.db")
         window = MainWindow(lib, settings)
         window.settings.setValue("reading/mark_read_ms", 50)
