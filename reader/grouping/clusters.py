@@ -122,6 +122,7 @@ def group(
     only: Iterable[int] | None = None,
     prepared: dict[int, Prepared] | None = None,
     keys: Mapping[int, Sequence[str]] | None = None,
+    candidates: Mapping[int, Sequence[int]] | None = None,
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> Grouping:
@@ -134,15 +135,28 @@ def group(
     ``prepared`` and ``keys`` may hold the articles' weighted features and blocking keys,
     computed by the caller under the same ``rarity`` (a full regroup computes them while
     streaming features, so it never holds every article's full features at once).
+    ``candidates`` may give each probed article its blocking candidates directly (an import
+    ranks them over the stored index, which is wider than ``items``).
     """
     constraints = constraints or Constraints()
     by_id = {it.id: it for it in items}
     rarity = rarity or Rarity.of(it.features for it in items)
     labels = labels or {}
 
-    if keys is None:
-        keys = {it.id: blocking_keys(it.features, rarity) for it in items}
-    index = build_index(keys)
+    if candidates is None:
+        if keys is None:
+            keys = {it.id: blocking_keys(it.features, rarity) for it in items}
+        index = build_index(keys)
+        found_keys = keys
+
+        def candidates_of(a: int) -> Sequence[int]:
+            return candidates_for(a, found_keys[a], index, rarity)
+    else:
+        given = candidates
+
+        def candidates_of(a: int) -> Sequence[int]:
+            return [b for b in given.get(a, ()) if b in by_id]
+
     probe = list(only) if only is not None else [it.id for it in items]
 
     if prepared is None:
@@ -183,7 +197,7 @@ def group(
             continue
         pa = prep(a)
         ia = by_id[a]
-        for b in candidates_for(a, keys[a], index, rarity):
+        for b in candidates_of(a):
             if b in alone:
                 continue
             lo, hi = (a, b) if a < b else (b, a)

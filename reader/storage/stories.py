@@ -262,10 +262,14 @@ def _assign_batch(
     new_feats = compute_features(db, article_ids, cancelled, df)
     total = library_size(db)
     rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
-    # Candidates among stored articles: the best-weighted partners of each new article
-    # through its rare keys' posting lists (the same ranking grouping itself uses).
+    # Candidates: the best-weighted partners of each new article through its rare keys'
+    # posting lists (the stored index, this batch included), ranked as grouping ranks them.
+    _write_postings(db, new_feats, rarity)
     probe = {a: blocking_keys(f, rarity) for a, f in new_feats.items()}
+    # Stored postings hold each article's rarest keys *when it was stored*; this batch's
+    # articles are indexed by their blocking keys now, so they find each other too.
     index: dict[str, list[int]] = {}
+    new_set = set(article_ids)
     keys = sorted({k for ks in probe.values() for k in ks})
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
@@ -273,13 +277,15 @@ def _assign_batch(
         for key, other in db.conn.execute(
             f"SELECT key, article_id FROM feature_postings WHERE key IN ({marks})", chunk
         ):
-            index.setdefault(key, []).append(int(other))
-    found: set[int] = set()
+            if other not in new_set:
+                index.setdefault(key, []).append(int(other))
     for a, ks in probe.items():
-        found.update(candidates_for(a, ks, index, rarity))
+        for k in ks:
+            index.setdefault(k, []).append(a)
+    candidates = {a: candidates_for(a, ks, index, rarity) for a, ks in probe.items()}
+    found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
     old_feats = load_features(db, sorted(found))
-    _write_postings(db, new_feats, rarity)
     all_feats = {**old_feats, **new_feats}
     rarity = Rarity(df.fetch(k for f in all_feats.values() for k in f.all_keys()), total)
     meta = _articles_meta(db, sorted(all_feats))
@@ -294,10 +300,10 @@ def _assign_batch(
         labels=labels,
         bodies=lambda ids: _bodies(db, ids),
         only=article_ids,
+        candidates=candidates,
         cancelled=cancelled,
     )
     touched: set[int] = set()
-    new_set = set(article_ids)
     for cluster in result.clusters:
         fresh = [a for a in cluster if a in new_set]
         if not fresh:
