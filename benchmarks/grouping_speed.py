@@ -97,7 +97,7 @@ def main() -> int:
             print(f"topics hook {'ON' if hook else 'OFF (grouping alone)'}:")
             library = folder / f"lib-{int(hook)}.db"
             r = _run("import", library, base, hook)
-            print(_line(f"import of {int(r['added']):,} articles with grouping", r,
+            print(_line(f"import with grouping ({int(r['stories']):,} stories)", r,
                         int(r["added"])))
             r = _run("regroup", library, None, hook)
             print(_line(f"full regroup of {args.articles:,} ({int(r['stories']):,} stories)",
