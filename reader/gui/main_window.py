@@ -205,7 +205,8 @@ class MainWindow(QMainWindow):
         """After the window is shown: the daily backup (worker) and the integrity quick check
         (its own read-only connection on its own thread, so writes never wait for it)."""
         self.jobs.submit(lambda lib, p, c: (lib.daily_backup(), lib.backup_warning),
-                         self._backup_done, self._backup_failed, label="Daily backup")
+                         self._backup_done, self._backup_failed, label="Daily backup",
+                         cancel_on_stop=True)
         self._quick_check = QuickCheck(self.library.path, self)
         self._quick_check.done.connect(self._quick_check_done)
         self._quick_check.start()

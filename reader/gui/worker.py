@@ -202,8 +202,13 @@ class Jobs(QObject):
         *,
         label: str = "",
         long: bool = False,
+        cancel_on_stop: bool | None = None,
     ) -> int:
-        job_id = self.worker.submit(job, cancel_on_stop=long)
+        """Queue ``job``. ``long`` jobs get progress and Cancel in the status bar; jobs are
+        skipped when the window closes before they start if ``cancel_on_stop`` (default: the
+        long ones), while short writes still run."""
+        stop = long if cancel_on_stop is None else cancel_on_stop
+        job_id = self.worker.submit(job, cancel_on_stop=stop)
         self._callbacks[job_id] = _Callbacks(on_done, on_error, label, long)
         return job_id
 
