@@ -106,22 +106,27 @@ class Prepared:
     title: str  # the title's content words joined, for token_set_ratio
 
 
-def _side(keys: Iterable[object], prefix: str, rarity: Rarity) -> Side:
+def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
     """Weigh one kind of keys. Only keys held by two or more articles are kept in the
     dict (a key held by one article is never shared: the rarity counts every article that
     grouping compares), but every specific key counts in the total. Kept keys carry their
     prefix and are interned, so the whole library shares one string per key."""
+    memo = rarity._memo
     idf = rarity.idf
-    df = rarity.df
+    df_get = rarity.df.get
+    intern = sys.intern
+    floor = t.MIN_SPECIFIC_IDF
     kept: dict[str, float] = {}
     total = 0.0
     for k in keys:
-        key = prefix + str(k)
-        w = idf(key)
-        if w >= t.MIN_SPECIFIC_IDF:
+        key = prefix + k
+        w = memo.get(key)
+        if w is None:
+            w = idf(key)
+        if w >= floor:
             total += w
-            if df.get(key, 1) >= 2:
-                kept[sys.intern(key)] = w
+            if df_get(key, 1) >= 2:
+                kept[intern(key)] = w
     return Side(kept, total) if total else _NO_SIDE
 
 
@@ -154,7 +159,7 @@ def prepare(f: Features, rarity: Rarity, *, slim: bool = False) -> Prepared:
         numbers=_side(f.numbers, "n:", rarity),
         dates=_side(dates, "", rarity),
         words=_side(f.words, "w:", rarity),
-        phrases=_side(f.phrases, "p:", rarity),
+        phrases=_side(map(str, f.phrases), "p:", rarity),
         title=" ".join(f.title),
     )
 
