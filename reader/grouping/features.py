@@ -361,8 +361,24 @@ def stem(word: str) -> str:
     return word
 
 
+#: word -> its stem, or "" for a stopword or a short word. News vocabulary is small next to
+#: the number of words read, so most words are looked up, not stemmed.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 300_000
+
+
 def content_words(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+    if len(_STEMS) > _STEMS_LIMIT:
+        _STEMS.clear()
+    get = _STEMS.get
+    out: list[str] = []
+    for w in _WORD.findall(text.lower()):
+        s = get(w)
+        if s is None:
+            s = _STEMS[w] = "" if w in STOPWORDS or len(w) <= 2 else stem(w)
+        if s:
+            out.append(s)
+    return out
 
 
 def phrase_hash(a: str, b: str) -> int:
