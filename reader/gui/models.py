@@ -325,6 +325,7 @@ class LibraryTreeModel(QStandardItemModel):
             group.setData(name, GROUP_ROLE)
             root.appendRow(group)
             self.groups[name] = group
+        self.set_feeds([])
 
     @staticmethod
     def _leaf(label: str, key: FilterKey, tooltip: str = "") -> QStandardItem:
@@ -379,7 +380,17 @@ class LibraryTreeModel(QStandardItemModel):
                 item.setData(None, FILTER_ROLE)
             item.setData(feed.id, FEED_ROLE)
             items.append(item)
-        self._fill("feed", items)
+        self._fill("feed", items or [self._hint("No feeds yet: right-click to add one")])
+
+    @staticmethod
+    def _hint(text: str) -> QStandardItem:
+        """A greyed, unselectable line that says what an empty group is for."""
+        item = QStandardItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = item.font()
+        font.setItalic(True)
+        item.setFont(font)
+        return item
 
     def set_facets(self, facets: list[Facet]) -> None:
         self._fill(

@@ -96,7 +96,8 @@ def _feed_items(window: MainWindow) -> list[tuple[str, str, int]]:
     out = []
     for row in range(group.rowCount()):
         child = group.child(row)
-        out.append((child.text(), child.toolTip(), int(child.data(FEED_ROLE))))
+        if child.data(FEED_ROLE) is not None:  # skip the "No feeds yet" hint
+            out.append((child.text(), child.toolTip(), int(child.data(FEED_ROLE))))
     return out
 
 
@@ -182,6 +183,7 @@ def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
     with qtbot.waitSignal(window.feeds_refreshed, timeout=10_000):
         window.act_remove_feed.trigger()
     assert _feed_items(window) == []
+    assert window.library_model.groups["feed"].child(0).text().startswith("No feeds yet")
     assert window.library.stats().articles == 1  # the stored article stays
 
 
