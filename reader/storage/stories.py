@@ -97,6 +97,14 @@ class DfCache:
         self.db = db
         self.limit = limit
         self.df: dict[str, int] = {}
+        self._total: int | None = None
+
+    def total(self) -> int:
+        """Articles with features: counted once (a full COUNT per batch grows with the
+        library), then kept up to date by :meth:`bump`."""
+        if self._total is None:
+            self._total = library_size(self.db)
+        return self._total
 
     def fetch(self, keys: Iterable[str]) -> dict[str, int]:
         """The cached counts, after reading any of ``keys`` not yet cached."""
@@ -122,9 +130,13 @@ class DfCache:
         """Count new articles' keys, in SQL (one upsert per distinct key) and in the cache."""
         counts: dict[str, int] = {}
         get = counts.get
+        n = 0
         for f in features:
+            n += 1
             for key in f.all_keys():
                 counts[key] = get(key, 0) + 1
+        if self._total is not None:
+            self._total += n
         self.db.conn.executemany(
             "INSERT INTO feature_df (key, df) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
@@ -260,7 +272,7 @@ def _assign_batch(
     db: Database, article_ids: list[int], df: DfCache, cancelled: CancelCheck
 ) -> set[int]:
     new_feats = compute_features(db, article_ids, cancelled, df)
-    total = library_size(db)
+    total = df.total()
     rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
     # Candidates: the best-weighted partners of each new article through its rare keys'
     # posting lists (the stored index, this batch included), ranked as grouping ranks them.
