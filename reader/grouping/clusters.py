@@ -242,6 +242,8 @@ def group(
         apart_of.setdefault(y, set()).add(x)
 
     def apart_ok(ra: int, rb: int) -> bool:
+        if not apart_of:
+            return True
         small, large = sorted((groups.members[ra], groups.members[rb]), key=len)
         large_set = set(large)
         return not any(apart_of.get(m, set()) & large_set for m in small)
@@ -255,11 +257,16 @@ def group(
         mb = [m for m in groups.members[rb] if m not in pinned]
         if not ma or not mb:
             return True
-        pairs = [(x, y) for x in ma for y in mb]
-        if len(pairs) > t.MAX_LINK_PAIRS:
-            step = len(pairs) / t.MAX_LINK_PAIRS
-            pairs = [pairs[int(i * step)] for i in range(t.MAX_LINK_PAIRS)]
-        scores = [pair_score(x, y) for x, y in pairs]
+        # The cross pairs in x-major order, sampled evenly beyond MAX_LINK_PAIRS without
+        # listing them all (two big groups would make millions of pairs).
+        count = len(ma) * len(mb)
+        if count > t.MAX_LINK_PAIRS:
+            step = count / t.MAX_LINK_PAIRS
+            picks = [int(i * step) for i in range(t.MAX_LINK_PAIRS)]
+        else:
+            picks = list(range(count))
+        width = len(mb)
+        scores = [pair_score(ma[i // width], mb[i % width]) for i in picks]
         if any(s < 0 for s in scores):
             return False  # some pair lies outside the date window
         return sum(scores) / len(scores) >= t.AVERAGE_LINK
