@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
             current = current.parent()
         row = current.row() + step if current.isValid() else 0
         if row >= model.rowCount() and model.canFetchMore(QModelIndex()):
-            model.fetchMore(QModelIndex())
+            model.fetch_next_page()
         if 0 <= row < model.rowCount():
             index = model.index(row, 0)
             tree.setCurrentIndex(index)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from reader.gui.labels import badge, date_label, marks, sources_label
-from reader.gui.paging import PAGE, StoryPager
+from reader.gui.paging import FIRST_PAGE, PAGE, StoryPager
 from reader.types import (
     Facet,
     FeedInfo,
@@ -44,6 +44,9 @@ COL_HEADLINE, COL_BADGE, COL_SOURCES, COL_DATE, COL_MARKS = range(5)
 #: The invalid index used as the default "root" parent (one shared instance, never mutated).
 ROOT = QModelIndex()
 
+#: After a reset, the view's automatic fetchMore requests are ignored this long (ms).
+SETTLE_MS = 300
+
 #: internalId of top-level (story) indexes; a child's internalId is its story's row + 1.
 _TOP = 0
 
@@ -54,6 +57,7 @@ class StoryTreeModel(QAbstractItemModel):
     def __init__(self, pager: StoryPager, parent: Any = None) -> None:
         super().__init__(parent)
         self.pager = pager
+        self._settling = False
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -104,14 +108,26 @@ class StoryTreeModel(QAbstractItemModel):
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if not parent.isValid():
-            page = self.pager.next_page(PAGE)
-            if not page:
+            if self._settling:
+                # Right after a reset the view finds its scroll bar "at the bottom" (range
+                # 0..0) and asks for more at once, doubling the wait for a new filter.
+                # Scrolling to the real bottom asks again later.
                 return
-            first = len(self.pager.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self.pager.append(page)
-            self.endInsertRows()
+            self.fetch_next_page()
             return
+        self._fetch_versions(parent)
+
+    def fetch_next_page(self) -> None:
+        """Load the next page of stories (keyboard navigation past the end, scrolling)."""
+        page = self.pager.next_page(PAGE)
+        if not page:
+            return
+        first = len(self.pager.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self.pager.append(page)
+        self.endInsertRows()
+
+    def _fetch_versions(self, parent: AnyIndex) -> None:
         if not self.canFetchMore(parent):
             return
         story = self.pager.rows[parent.row()]
@@ -224,8 +240,13 @@ class StoryTreeModel(QAbstractItemModel):
         """Start a new query: drop every loaded row and load the first page."""
         self.beginResetModel()
         self.pager.reset(query)
-        self.pager.append(self.pager.next_page(PAGE))
+        self.pager.append(self.pager.next_page(FIRST_PAGE))
         self.endResetModel()
+        self._settling = True
+        QTimer.singleShot(SETTLE_MS, self._settled)
+
+    def _settled(self) -> None:
+        self._settling = False
 
     def refresh_stories(self, rows: list[StoryRow]) -> None:
         """Replace loaded stories in place (after read/star/note changes)."""

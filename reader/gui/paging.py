@@ -14,8 +14,11 @@ from reader.types import StoryQuery, StoryRow, VersionRow
 PageFetcher = Callable[[StoryQuery, "tuple[object, ...] | None", int], list[StoryRow]]
 VersionFetcher = Callable[[int], list[VersionRow]]
 
-#: Rows per fetchMore: a screenful or three; keyset paging makes every page cost the same.
+#: Rows per fetchMore: a screenful or two; keyset paging makes every page cost the same.
 PAGE = 100
+#: Rows loaded when a filter or search changes: one tall screenful. A sparse filter's page
+#: costs in proportion to its size, and this is the page the user waits for.
+FIRST_PAGE = 60
 
 
 class StoryPager:
