@@ -145,3 +145,17 @@ def test_entity_ids_survive_a_rolled_back_import(library_path: Path) -> None:
             row = db.conn.execute("SELECT name FROM entities WHERE id = ?", [entity_id]).fetchone()
             assert row[0] == display
         assert db.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0] == 4
+
+
+def test_regroup_with_a_tiny_feature_cache_groups_the_same(
+    seeds: tuple[Path, Path], library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Library.open(library_path) as lib:
+        lib.import_paths([seeds[0]])
+        lib.regroup()
+        plain = _clusters(lib)
+        monkeypatch.setattr(story_store, "REGROUP_CACHE", 4)
+        monkeypatch.setattr(story_store, "_CHUNK", 3)  # every few articles evict and re-read
+        lib.regroup()
+        assert _clusters(lib) == plain
+        assert max(len(c) for c in plain) >= 4

@@ -120,7 +120,7 @@ def group(
     labels: Mapping[int, int] | None = None,
     bodies: Callable[[Iterable[int]], Mapping[int, str]] | None = None,
     only: Iterable[int] | None = None,
-    prepared: dict[int, Prepared] | None = None,
+    prepared: Callable[[int], Prepared] | None = None,
     keys: Mapping[int, Sequence[str]] | None = None,
     candidates: Mapping[int, Sequence[int]] | None = None,
     progress: Progress = no_progress,
@@ -132,9 +132,9 @@ def group(
     join (incremental imports join new articles to stories, they do not merge old ones).
     ``only`` restricts the articles whose candidates are searched (the new ones); others
     still take part as candidates. ``bodies`` fetches article bodies for the re-post test.
-    ``prepared`` and ``keys`` may hold the articles' weighted features and blocking keys,
-    computed by the caller under the same ``rarity`` (a full regroup computes them while
-    streaming features, so it never holds every article's full features at once).
+    ``prepared`` may give an article's weighted features and ``keys`` its blocking keys,
+    computed by the caller under the same ``rarity`` (a full regroup streams them from
+    storage with a bounded cache, so it never holds every article's features at once).
     ``candidates`` may give each probed article its blocking candidates directly (an import
     ranks them over the stored index, which is wider than ``items``).
     """
@@ -159,14 +159,15 @@ def group(
 
     probe = list(only) if only is not None else [it.id for it in items]
 
-    if prepared is None:
-        prepared = {}
+    cache: dict[int, Prepared] = {}
 
-    def prep(i: int) -> Prepared:
-        p = prepared.get(i)
+    def own_prep(i: int) -> Prepared:
+        p = cache.get(i)
         if p is None:
-            p = prepared[i] = prepare(by_id[i].features, rarity)
+            p = cache[i] = prepare(by_id[i].features, rarity)
         return p
+
+    prep = prepared or own_prep
 
     # Pairs are keyed by one int (low id << 32 | high id): a tuple per pair cost most of a
     # full regroup's memory.

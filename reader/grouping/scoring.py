@@ -130,6 +130,25 @@ def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
     return Side(kept, total) if total else _NO_SIDE
 
 
+def slim_features(f: Features) -> Features:
+    """What pair scoring reads of an article besides its weighted sides (numbers, units,
+    dates, names with their mentions, the protagonist): small enough to keep for every
+    article of a library while the words and phrases stay in storage."""
+    return Features(
+        entities=f.entities,
+        names={},
+        kinds={},
+        numbers=f.numbers,
+        units=f.units,
+        dates=f.dates,
+        years=frozenset(),
+        words=frozenset(),
+        phrases=frozenset(),
+        title=(),
+        protagonist=f.protagonist,
+    )
+
+
 def prepare(f: Features, rarity: Rarity, *, slim: bool = False) -> Prepared:
     """Weigh an article's keys once, for all the pairs it takes part in.
 
@@ -138,21 +157,7 @@ def prepare(f: Features, rarity: Rarity, *, slim: bool = False) -> Prepared:
     prepared form at once and needs neither the words nor the phrases twice.
     """
     dates = [f"d:{d}" for d in f.dates] + [f"y:{y}" for y in f.years]
-    kept = f
-    if slim:
-        kept = Features(
-            entities=f.entities,
-            names={},
-            kinds={},
-            numbers=f.numbers,
-            units=f.units,
-            dates=f.dates,
-            years=frozenset(),
-            words=frozenset(),
-            phrases=frozenset(),
-            title=(),
-            protagonist=f.protagonist,
-        )
+    kept = slim_features(f) if slim else f
     return Prepared(
         features=kept,
         names=_side(f.entities, "e:", rarity),

@@ -59,8 +59,13 @@ BLOCK_MAX_DF_FRACTION = 0.02
 #: always usable for blocking.
 BLOCK_MIN_DF_CAP = 12
 
-#: Absolute cap on a posting list used for blocking, whatever the library size.
-BLOCK_MAX_DF = 400
+#: Absolute cap on a posting list used for blocking, whatever the library size. Reading a
+#: key's postings costs per entry, and at 100,000 articles keys near a 400 cap (a common
+#: number, a date) made blocking most of an import's time; a key in over a hundred
+#: articles is not rare evidence anyway. On synthetic dumps of 10,000 articles, 100
+#: instead of 400 raised pairwise precision (0.79 -> 0.92) for a little recall
+#: (0.99 -> 0.96). Libraries under 5,000 articles (the seeds) are unaffected.
+BLOCK_MAX_DF = 100
 
 #: Each article keeps at most this many candidate partners (best blocking weight first).
 #: Rewrites of one event are rarely more than a few dozen; the cap bounds scoring cost.

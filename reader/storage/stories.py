@@ -37,7 +37,7 @@ from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
 from reader.grouping.representative import representative
-from reader.grouping.scoring import Prepared, Rarity, prepare
+from reader.grouping.scoring import Prepared, Rarity, prepare, slim_features
 from reader.grouping.unique import unique_sentences
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import entities as entity_store
@@ -638,7 +638,6 @@ def regroup(
         db.execute("DELETE FROM feature_postings")
         meta = _articles_meta(db, ids)
         items: list[Item] = []
-        prepared: dict[int, Prepared] = {}
         keys: dict[int, list[str]] = {}
         for chunk in _chunks(ids, 2000):
             if cancelled():
@@ -647,22 +646,58 @@ def regroup(
             _write_postings(db, feats, rarity)
             for a, f in feats.items():
                 keys[a] = [sys.intern(k) for k in blocking_keys(f, rarity)]
-                p = prepared[a] = prepare(f, rarity, slim=True)
-                items.append(Item(id=a, features=p.features, ts=meta[a][0], inferred=meta[a][1]))
+                slim = slim_features(f)
+                items.append(Item(id=a, features=slim, ts=meta[a][0], inferred=meta[a][1]))
         result = group(
             items,
             constraints_for(db),
             rarity=rarity,
             bodies=lambda wanted: _bodies(db, wanted),
-            prepared=prepared,
+            prepared=_PreparedCache(db, ids, rarity),
             keys=keys,
             progress=progress,
             cancelled=cancelled,
         )
-        del items, prepared, keys
+        del items, keys
         old_of = {a: meta[a][2] for a in ids}
         _apply_clusters(db, result.clusters, old_of)
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+#: Articles whose weighted features a full regroup keeps in memory at once (about 10 KB
+#: each): the rest are re-read from ``article_features`` when asked for.
+REGROUP_CACHE = 40_000
+
+
+class _PreparedCache:
+    """Weighted features for a full regroup, read from storage on demand.
+
+    Grouping visits articles in id order and their candidates are mostly close in time, so
+    a miss reads the next block of ids in one query and the oldest entries are dropped
+    beyond ``limit``: memory stays bounded whatever the library size, and an article evicted
+    early (an average-link check may ask for it later) is simply read again.
+    """
+
+    def __init__(self, db: Database, ids: list[int], rarity: Rarity, limit: int = 0):
+        self.db = db
+        self.ids = ids
+        self.position = {a: n for n, a in enumerate(ids)}
+        self.rarity = rarity
+        self.limit = limit or REGROUP_CACHE
+        self.cache: dict[int, Prepared] = {}
+
+    def __call__(self, article_id: int) -> Prepared:
+        p = self.cache.get(article_id)
+        if p is not None:
+            return p
+        start = self.position[article_id]
+        block = [a for a in self.ids[start : start + _CHUNK] if a not in self.cache]
+        if len(self.cache) + len(block) > self.limit:
+            for old in list(self.cache)[: self.limit // 2]:
+                del self.cache[old]
+        for a, f in load_features(self.db, block).items():
+            self.cache[a] = prepare(f, self.rarity)
+        return self.cache[article_id]
 
 
 def _apply_clusters(db: Database, clusters: list[list[int]], old_of: dict[int, int | None]) -> None:
