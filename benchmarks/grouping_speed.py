@@ -32,7 +32,7 @@ def _phase(args: argparse.Namespace) -> int:
     if not args.topics_hook:
         import reader.library.topics as topics
 
-        topics.TopicVerbs._derive_for_new = lambda self, ids: None  # type: ignore[method-assign]
+        topics.TopicVerbs._derive_for_new = lambda self, new_ids: None  # type: ignore[method-assign]
     wall, cpu = time.perf_counter(), time.process_time()
     with Library.open(Path(args.library)) as lib:
         if args.phase == "regroup":
