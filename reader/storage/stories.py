@@ -93,7 +93,7 @@ class DfCache:
     applied to the cached values too. Bounded: dropped when it grows past ``limit`` keys.
     """
 
-    def __init__(self, db: Database, limit: int = 1_500_000) -> None:
+    def __init__(self, db: Database, limit: int = 600_000) -> None:
         self.db = db
         self.limit = limit
         self.df: dict[str, int] = {}
