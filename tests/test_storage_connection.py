@@ -76,3 +76,29 @@ def test_other_sqlite_database_is_refused(library_path: Path) -> None:
     conn.close()
     with pytest.raises(LibraryError, match="not a Broadsheet library"):
         Library.open(library_path)
+
+
+def test_header_is_not_read_with_plain_io_while_this_process_has_it_open(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing a plain file descriptor would drop SQLite's POSIX locks on the library."""
+    from reader.storage import connection
+
+    reads: list[Path] = []
+    original = connection.read_header
+
+    def spy(path: Path) -> tuple[int, int] | None:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(connection, "read_header", spy)
+    Library.open(library_path).close()
+    reads.clear()
+    first = Library.open(library_path)
+    assert len(reads) == 1
+    second = Library.open(library_path)  # e.g. the GUI's worker thread
+    assert len(reads) == 1
+    second.close()
+    first.close()
+    Library.open(library_path).close()
+    assert len(reads) == 2

@@ -9,7 +9,7 @@ from typing import Self
 from sqlite_utils import Database
 
 from reader.paths import default_library_path
-from reader.storage.connection import BeforeMigrate, open_database
+from reader.storage.connection import BeforeMigrate, open_database, release
 
 
 class LibraryBase:
@@ -52,6 +52,7 @@ class LibraryBase:
 
     def close(self) -> None:
         self.db.close()
+        release(self.path)
 
     def __enter__(self) -> Self:
         return self

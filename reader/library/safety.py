@@ -18,7 +18,7 @@ from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import backup as backups
 from reader.storage import integrity
-from reader.storage.connection import BeforeMigrate, open_database
+from reader.storage.connection import BeforeMigrate, open_database, release
 from reader.types import BackupInfo, CheckReport
 
 
@@ -102,6 +102,7 @@ class SafetyVerbs(LibraryBase):
         backup = Path(backup)
         backups.verify_backup(backup)
         self.db.close()
+        release(self.path)
         try:
             moved = backups.restore(backup, self.path)
         finally:
@@ -159,6 +160,7 @@ class SafetyVerbs(LibraryBase):
         """
         if integrity.integrity_check(self.db.conn, limit=1):
             self.db.close()
+            release(self.path)
             try:
                 integrity.salvage(self.path, progress)
             finally:

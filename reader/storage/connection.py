@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,38 @@ from reader.storage.schema import APPLICATION_ID, MIGRATIONS, schema_version
 BUSY_TIMEOUT_MS = 15_000
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: Library files this process has open, with how many connections each. POSIX drops every
+#: lock a process holds on a file when *any* descriptor of it is closed, so the header must
+#: never be read with plain file I/O while SQLite holds locks on the file in this process
+#: (another process could then checkpoint and delete the WAL under our connections).
+_open_here: dict[str, int] = {}
+_open_lock = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _register(path: Path) -> None:
+    with _open_lock:
+        _open_here[_key(path)] = _open_here.get(_key(path), 0) + 1
+
+
+def release(path: Path) -> None:
+    """Forget one connection to ``path`` (call after closing it)."""
+    with _open_lock:
+        key = _key(path)
+        left = _open_here.get(key, 0) - 1
+        if left > 0:
+            _open_here[key] = left
+        else:
+            _open_here.pop(key, None)
+
+
+def _is_open_here(path: Path) -> bool:
+    with _open_lock:
+        return _key(path) in _open_here
 
 BeforeMigrate = Callable[[Path, int, int], None]
 
@@ -103,7 +136,7 @@ def open_database(
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise LibraryError(path, "no library at this path")
-    if exists:
+    if exists and not _is_open_here(path):
         header = read_header(path)
         if header is not None:
             _check_versions(path, *header)
@@ -133,4 +166,5 @@ def open_database(
         raise DamagedLibraryError(
             path, f"the library file is damaged or unreadable ({exc})"
         ) from exc
+    _register(path)
     return db
