@@ -53,9 +53,11 @@ def ts_to_datetime(ts: int | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
-#: A source holding less than this share of the articles is listed through its own stories
-#: (an index range, then a sort); a bigger one by walking the stories in order and probing.
-RARE_SOURCE_SHARE = 0.2
+#: A source (or topic) with fewer rows than this is listed through its own stories (an
+#: index range, then a sort of at most this many); a bigger one by walking the stories in
+#: list order and probing each, which stops as soon as a page is full. Counting up to this
+#: limit is itself an index-only scan of a few ms.
+RARE_LIMIT = 20_000
 
 
 def story_filters(
@@ -68,7 +70,13 @@ def story_filters(
     where: list[str] = []
     params: list[Any] = []
     if query.topic_id is not None:
-        where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic_id = ?)")
+        if db is not None and not _is_rare_topic(db, query.topic_id):
+            # Common topic: walk stories in list order and probe (stops after one page).
+            where.append(
+                "EXISTS (SELECT 1 FROM story_topics t WHERE t.topic_id = ? AND t.story_id = s.id)"
+            )
+        else:
+            where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic_id = ?)")
         params.append(query.topic_id)
     if query.entity_id is not None:
         where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
@@ -96,14 +104,21 @@ def story_filters(
 
 
 def _is_rare_source(db: Database, source_id: int) -> bool:
-    """Whether a source is small next to the library (two index-only counts, cheap)."""
-    total = db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
-    limit = int(total * RARE_SOURCE_SHARE) + 1
+    """Whether a source has few articles (a bounded index-only count)."""
     found = db.conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM articles WHERE source_id = ? LIMIT ?)",
-        [source_id, limit],
+        [source_id, RARE_LIMIT],
     ).fetchone()[0]
-    return bool(found < limit)
+    return bool(found < RARE_LIMIT)
+
+
+def _is_rare_topic(db: Database, topic_id: int) -> bool:
+    """Whether a topic has few stories (a bounded index-only count)."""
+    found = db.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM story_topics WHERE topic_id = ? LIMIT ?)",
+        [topic_id, RARE_LIMIT],
+    ).fetchone()[0]
+    return bool(found < RARE_LIMIT)
 
 
 def story_row(row: tuple[Any, ...], sort: StorySort = StorySort.DATE, **extra: Any) -> StoryRow:
