@@ -184,3 +184,19 @@ def test_export_restores_notes_and_read_state(
         restored_story = other.story_row(notes[0].story_id)
         assert restored_story.unread == 0
         assert restored_story.headline == story.headline
+
+
+def test_both_filter_plans_list_the_same_stories(
+    library: Library, seeds: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.storage import reading
+
+    library.import_paths(list(seeds))
+    topic = next(t for t in library.topics() if t.total > 5)
+    source = library.sources()[0]
+    queries = [StoryQuery(topic_id=topic.id), StoryQuery(source_id=source.id)]
+    rare = [[r.id for r in library.story_page(q, limit=500)] for q in queries]
+    monkeypatch.setattr(reading, "RARE_LIMIT", 1)  # everything now counts as common
+    common = [[r.id for r in library.story_page(q, limit=500)] for q in queries]
+    assert rare == common
+    assert all(rare)
