@@ -14,7 +14,6 @@ worker signal in the worker thread), then call the job's callbacks on the GUI th
 from __future__ import annotations
 
 import queue
-import sqlite3
 import sys
 import threading
 import time
@@ -26,10 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from reader.errors import BroadsheetError, Cancelled, DamagedLibraryError
+from reader.errors import BroadsheetError, Cancelled
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
-from reader.storage.connection import connect
 from reader.storage.integrity import quick_check_file
 
 Job = Callable[[Library, Progress, CancelCheck], Any]
@@ -43,23 +41,11 @@ PROGRESS_INTERVAL_S = 0.1
 def open_second_connection(path: Path) -> Library:
     """A Library on a file this process already has open (the window's), for another thread.
 
-    Not :meth:`Library.open`: that first reads the file header with plain file I/O, and on
-    POSIX closing *any* descriptor of a file drops every advisory lock this process holds on
-    it, including the window's SQLite locks. Another process (an import child, or a
-    ``broadsheet import`` from the CLI) could then take the exclusive lock on close, checkpoint
-    and delete the WAL under our open connections ("disk I/O error" seen in tests). The window
-    has already checked, migrated and set up the file, so a plain connection is all we need.
-    The daily backup is not run here either: the window asks for it as a job once shown.
+    The core knows the file is open here and skips its plain-I/O header read (which would drop
+    the window's SQLite locks); housekeeping is deferred: the window asks for the daily backup
+    as a job once shown.
     """
-    try:
-        db = connect(path)
-    except sqlite3.DatabaseError as exc:
-        raise DamagedLibraryError(
-            path, f"the library file is damaged or unreadable ({exc})"
-        ) from exc
-    library = Library(path, db)
-    library.defer_housekeeping = True
-    return library
+    return Library.open(path, defer_housekeeping=True)
 
 
 @dataclass
