@@ -98,6 +98,9 @@ class DfCache:
         self.limit = limit
         self.df: dict[str, int] = {}
         self._total: int | None = None
+        # Weighted features of articles seen earlier in this run (see _assign_batch).
+        self.prepared: dict[int, Prepared] = {}
+        self.prepared_at = 0  # library size when those weights were computed
 
     def total(self) -> int:
         """Articles with features: counted once (a full COUNT per batch grows with the
@@ -238,6 +241,9 @@ def _new_story(db: Database) -> int:
     return int(cursor.lastrowid or 0)
 
 
+#: Weighted features an import keeps between its batches (about 10 KB each).
+PREPARED_PER_IMPORT = 30_000
+
 #: New articles are grouped this many at a time: bounds memory on a million-article file,
 #: and lets later batches find earlier ones through the stored postings.
 ASSIGN_BATCH = 2000
@@ -297,9 +303,27 @@ def _assign_batch(
     candidates = {a: candidates_for(a, ks, index, rarity) for a, ks in probe.items()}
     found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
-    old_feats = load_features(db, sorted(found))
-    all_feats = {**old_feats, **new_feats}
-    rarity = Rarity(df.fetch(k for f in all_feats.values() for k in f.all_keys()), total)
+    # Articles prepared by an earlier batch of this import keep their weights while the
+    # library has grown by less than a tenth since (a negligible difference in rarity);
+    # the others are read and weighed again.
+    if total > df.prepared_at * 1.1:
+        df.prepared.clear()
+        df.prepared_at = total
+    kept = df.prepared
+    old_feats = load_features(db, sorted(a for a in found if a not in kept))
+    loaded = {**old_feats, **new_feats}
+    rarity = Rarity(df.fetch(k for f in loaded.values() for k in f.all_keys()), total)
+    all_feats = {**{a: kept[a].features for a in found if a in kept}, **loaded}
+    if len(kept) > PREPARED_PER_IMPORT:
+        for old in list(kept)[: len(kept) // 2]:
+            del kept[old]
+
+    def prepared(article_id: int) -> Prepared:
+        p = kept.get(article_id)
+        if p is None:
+            p = kept[article_id] = prepare(loaded[article_id], rarity)
+        return p
+
     meta = _articles_meta(db, sorted(all_feats))
     labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
     items = [
@@ -313,6 +337,7 @@ def _assign_batch(
         bodies=lambda ids: _bodies(db, ids),
         only=article_ids,
         candidates=candidates,
+        prepared=prepared,
         cancelled=cancelled,
     )
     touched: set[int] = set()
