@@ -691,7 +691,7 @@ def regroup(
 
 #: Articles whose weighted features a full regroup keeps in memory at once (about 10 KB
 #: each): the rest are re-read from ``article_features`` when asked for.
-REGROUP_CACHE = 40_000
+REGROUP_CACHE = 20_000
 
 
 class _PreparedCache:
@@ -710,13 +710,19 @@ class _PreparedCache:
         self.rarity = rarity
         self.limit = limit or REGROUP_CACHE
         self.cache: dict[int, Prepared] = {}
+        self.ahead = 0  # position up to which the forward scan has read
 
     def __call__(self, article_id: int) -> Prepared:
         p = self.cache.get(article_id)
         if p is not None:
             return p
         start = self.position[article_id]
-        block = [a for a in self.ids[start : start + _CHUNK] if a not in self.cache]
+        if start >= self.ahead:
+            # The forward scan over the library: read the next block in one query.
+            block = [a for a in self.ids[start : start + _CHUNK] if a not in self.cache]
+            self.ahead = start + _CHUNK
+        else:
+            block = [article_id]  # a look back (average link): just this one
         if len(self.cache) + len(block) > self.limit:
             for old in list(self.cache)[: self.limit // 2]:
                 del self.cache[old]
