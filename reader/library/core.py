@@ -107,17 +107,25 @@ class CoreVerbs(LibraryBase):
         progress(len(inputs), len(inputs), "Import finished")
         return ImportReport(tuple(outcomes))
 
-    def _import_file(self, path: Path, progress: Progress, cancelled: CancelCheck) -> FileOutcome:
+    def _fingerprint(self, path: Path) -> tuple[int, str, FileOutcome | None]:
+        """``(size, sha256, outcome)``; the outcome is set when this very file was imported
+        before, which makes importing it again a no-op."""
         try:
             size = path.stat().st_size
             sha = file_sha256(path)
         except OSError as exc:
             raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
         seen = store.imported_file(self.db, sha)
+        if seen is None:
+            return size, sha, None
+        return size, sha, FileOutcome(
+            str(path), None, None, already_present=seen[1], skipped_same_file=True
+        )
+
+    def _import_file(self, path: Path, progress: Progress, cancelled: CancelCheck) -> FileOutcome:
+        size, sha, seen = self._fingerprint(path)
         if seen is not None:
-            return FileOutcome(
-                str(path), None, None, already_present=seen[1], skipped_same_file=True
-            )
+            return seen
         try:
             with open_import(path) as parsed, self.db.atomic():
                 outcome = self._store_parsed(path, sha, size, parsed, progress, cancelled)

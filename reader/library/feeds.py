@@ -93,6 +93,8 @@ class FeedVerbs(LibraryBase):
 
     if TYPE_CHECKING:  # provided by CoreVerbs in the assembled Library
 
+        def _fingerprint(self, path: Path) -> tuple[int, str, FileOutcome | None]: ...
+
         def _after_insert(
             self, new_ids: list[int], progress: Progress, cancelled: CancelCheck
         ) -> None: ...
@@ -274,19 +276,10 @@ class FeedVerbs(LibraryBase):
 
         Raises :class:`ImportFailed` (library untouched) when the file is not a usable feed.
         """
-        from reader.library.core import file_sha256
-
         path = Path(path)
-        try:
-            size = path.stat().st_size
-            sha = file_sha256(path)
-        except OSError as exc:
-            raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
-        seen = store.imported_file(self.db, sha)
+        size, sha, seen = self._fingerprint(path)
         if seen is not None:
-            return FileOutcome(
-                str(path), None, None, already_present=seen[1], skipped_same_file=True
-            )
+            return seen
         parsed = parse_feed_file(path)
         progress(0, len(parsed.entries), f"Storing {path.name}")
         name = parsed.title or path.stem
@@ -315,16 +308,11 @@ class FeedVerbs(LibraryBase):
 
     def import_page(self, path: Path | str) -> FileOutcome:
         """Import a saved web page's article. Raises :class:`ImportFailed` if it has none."""
-        from reader.library.core import file_sha256
-
         path = Path(path)
-        page = extract_page(path)
-        sha = file_sha256(path)
-        seen = store.imported_file(self.db, sha)
+        size, sha, seen = self._fingerprint(path)
         if seen is not None:
-            return FileOutcome(
-                str(path), None, None, already_present=seen[1], skipped_same_file=True
-            )
+            return seen
+        page = extract_page(path)
         entry = FeedEntry(
             guid=None, link=page.url, title=page.title, text=page.text, html=page.html,
             author=page.author, published=page.published, updated=None,
@@ -333,7 +321,7 @@ class FeedVerbs(LibraryBase):
         try:
             with self.db.atomic():
                 file_id = store.insert_file(
-                    self.db, str(path), sha, path.stat().st_size, "page", None
+                    self.db, str(path), sha, size, "page", None
                 )
                 source = store.source_id(self.db, name, kind="page")
                 parsed = ParsedFeed("page", name, page.url, "", [entry])
