@@ -159,3 +159,19 @@ def test_regroup_with_a_tiny_feature_cache_groups_the_same(
         lib.regroup()
         assert _clusters(lib) == plain
         assert max(len(c) for c in plain) >= 4
+
+
+def test_batches_reusing_and_evicting_weights_assign_every_article(
+    seeds: tuple[Path, Path], library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(story_store, "ASSIGN_BATCH", 10)
+    monkeypatch.setattr(story_store, "PREPARED_PER_IMPORT", 6)  # evict between batches
+    monkeypatch.setattr(story_store, "PREPARED_REUSE_GROWTH", 100.0)  # always reuse
+    with Library.open(library_path) as lib:
+        lib.import_paths([seeds[0]])
+        assert lib.db.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE story_id IS NULL"
+        ).fetchone()[0] == 0
+        score = pairwise(_clusters(lib), _truth())
+    assert score.precision >= 0.9
+    assert score.correct_pairs >= 20

@@ -244,6 +244,10 @@ def _new_story(db: Database) -> int:
 #: Weighted features an import keeps between its batches (about 10 KB each).
 PREPARED_PER_IMPORT = 30_000
 
+#: ...and only while the library has grown by less than this fraction since they were
+#: weighed: rarity barely moves in a large library, a lot in a small one.
+PREPARED_REUSE_GROWTH = 0.1
+
 #: New articles are grouped this many at a time: bounds memory on a million-article file,
 #: and lets later batches find earlier ones through the stored postings.
 ASSIGN_BATCH = 2000
@@ -306,17 +310,17 @@ def _assign_batch(
     # Articles prepared by an earlier batch of this import keep their weights while the
     # library has grown by less than a tenth since (a negligible difference in rarity);
     # the others are read and weighed again.
-    if total > df.prepared_at * 1.1:
+    if total > df.prepared_at * (1 + PREPARED_REUSE_GROWTH):
         df.prepared.clear()
         df.prepared_at = total
     kept = df.prepared
+    if len(kept) > PREPARED_PER_IMPORT:
+        for old in list(kept)[: len(kept) // 2]:
+            del kept[old]
     old_feats = load_features(db, sorted(a for a in found if a not in kept))
     loaded = {**old_feats, **new_feats}
     rarity = Rarity(df.fetch(k for f in loaded.values() for k in f.all_keys()), total)
     all_feats = {**{a: kept[a].features for a in found if a in kept}, **loaded}
-    if len(kept) > PREPARED_PER_IMPORT:
-        for old in list(kept)[: len(kept) // 2]:
-            del kept[old]
 
     def prepared(article_id: int) -> Prepared:
         p = kept.get(article_id)
