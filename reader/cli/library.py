@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from reader import export
-from reader.cli.output import date_text, progress_bar, with_library
+from reader.cli.output import date_text, interruptible, progress_bar, with_library
 from reader.library import Library
 from reader.types import ImportReport
 
@@ -65,19 +64,8 @@ def print_report(report: ImportReport, out: TextIO = sys.stdout) -> None:
 
 
 def run_import(args: argparse.Namespace, library: Library) -> int:
-    stop = {"requested": False}
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        stop["requested"] = True
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        with progress_bar() as bar:
-            report = library.import_paths(
-                args.paths, progress=bar, cancelled=lambda: stop["requested"]
-            )
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with interruptible() as cancelled, progress_bar() as bar:
+        report = library.import_paths(args.paths, progress=bar, cancelled=cancelled)
     print_report(report)
     return 1 if report.failed or report.cancelled else 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,25 @@ class ProgressBar:
         if self.enabled:
             self.stream.write("\r" + " " * 100 + "\r")
             self.stream.flush()
+
+
+@contextmanager
+def interruptible() -> Iterator[Callable[[], bool]]:
+    """A ``cancelled()`` callable that turns True on Ctrl+C, for long core operations.
+
+    The operation then stops between units of work and rolls back the unit in progress,
+    instead of dying mid-transaction with a traceback.
+    """
+    stop = {"requested": False}
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        stop["requested"] = True
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield lambda: stop["requested"]
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

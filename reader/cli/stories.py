@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import signal
 
-from reader.cli.output import date_text, progress_bar, with_library
+from reader.cli.output import date_text, interruptible, progress_bar, with_library
 from reader.library import Library
 from reader.types import GroupReason, StoryDetail
 
@@ -48,22 +47,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd = commands.add_parser("facets", help="people and places with their article counts")
     cmd.add_argument("--limit", type=int, default=50)
     cmd.add_argument("--all", action="store_true", help="include hidden facets")
+    cmd.add_argument(
+        "--hide",
+        type=int,
+        metavar="ID",
+        action="append",
+        default=[],
+        help="hide a facet from the lists (repeatable)",
+    )
+    cmd.add_argument(
+        "--show",
+        type=int,
+        metavar="ID",
+        action="append",
+        default=[],
+        help="show a hidden facet again (repeatable)",
+    )
     add_library_option(cmd)
     cmd.set_defaults(handler=with_library(run_facets))
 
 
 def run_regroup(args: argparse.Namespace, library: Library) -> int:
-    stop = {"requested": False}
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        stop["requested"] = True
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        with progress_bar() as bar:
-            count = library.regroup(progress=bar, cancelled=lambda: stop["requested"])
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with interruptible() as cancelled, progress_bar() as bar:
+        count = library.regroup(progress=bar, cancelled=cancelled)
     print(f"Regrouped into {count} stories")
     return 0
 
@@ -142,6 +148,10 @@ def run_move(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_facets(args: argparse.Namespace, library: Library) -> int:
+    for facet_id in args.hide:
+        library.hide_facet(facet_id, hidden=True)
+    for facet_id in args.show:
+        library.hide_facet(facet_id, hidden=False)
     for facet in library.facets(limit=args.limit, include_hidden=args.all):
         hidden = " (hidden)" if facet.hidden else ""
         print(f"{facet.count:6d}  {facet.name}{hidden}  [{facet.kind}, id {facet.id}]")
