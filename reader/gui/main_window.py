@@ -152,10 +152,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.library_view)
         self.splitter.addWidget(self.stories)
         self.splitter.addWidget(self.reading)
+        # The stories list carries the headlines, so it gets the most room; the library pane
+        # is wide enough for "War & Conflict (33/33)".
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([200, 700, 660])
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([250, 640, 510])
         self.welcome = WelcomeView()
         self.welcome.import_requested.connect(self.import_dialog)
         self.welcome.sample_requested.connect(self.open_sample)
