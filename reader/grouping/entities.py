@@ -378,6 +378,11 @@ _HEAD_NOUNS = frozenset(
         "company",
         "corporation",
         "university",
+        "college",
+        "creek",
+        "canyon",
+        "hollow",
+        "ridge",
         "institute",
         "center",
         "centre",
@@ -467,6 +472,51 @@ _PLACE_MODIFIERS = frozenset(
 
 _CONNECTORS = frozenset({"of", "the", "de", "du", "da", "al", "bin", "von", "van", "for"})
 
+# Surname particles: part of the surname, whatever their case ("Sanne de Vries", "De Vries
+# said", "Prime Minister van Dam"), so the surname key is "de vries" in every position.
+_PARTICLES = frozenset(
+    {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "al", "bin", "ter", "del",
+     "della", "dos", "das"}
+)
+
+# Last words that say what kind of thing a name is (an event, a company) and that rewrites
+# drop or change ("the Cedar Ridge Fire" / "the Cedar Ridge blaze", "Korvan Motors" /
+# "Korvan"): never a surname, and left out of the matching key, so "X Fire" and "Y Fire"
+# do not share the key "fire" and "Korvan Motors" matches "Korvan".
+_DESCRIPTORS = frozenset(
+    [
+        "fire",
+        "fires",
+        "wildfire",
+        "blaze",
+        "storm",
+        "hurricane",
+        "typhoon",
+        "cyclone",
+        "flood",
+        "floods",
+        "earthquake",
+        "quake",
+        "motors",
+        "motor",
+        "records",
+        "inc",
+        "corp",
+        "ltd",
+        "plc",
+        "llc",
+        "holdings",
+        "industries",
+        "technologies",
+        "airways",
+        "pharmaceuticals",
+        "entertainment",
+    ]
+)
+
+# Political names whose two initials are in common use ("US", "UK", "UN", "UAE").
+_ACRONYM_HEADS = frozenset({"states", "kingdom", "nations", "emirates"})
+
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9\-’'\.&]*|\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[•\-–—*·▪●])\s*")
@@ -474,6 +524,9 @@ _HEADING_PREFIX = re.compile(r"^([A-Z][\w’'\- ]{1,60}):\s+")
 _FINAL_PUNCT = re.compile(r"[.!?\"”]$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
+# Two lowercase words of four letters or more after the first word: the title is written in
+# sentence case, not Title Case, so its capitalised words are names.
+_SENTENCE_CASE = re.compile(r"\s[a-z]{4,}\b.*\s[a-z]{4,}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +557,8 @@ def _is_cap(token: str) -> bool:
 
 def _is_acronym(token: str) -> bool:
     letters = [c for c in token if c.isalpha()]
+    if len(letters) >= 4 and token.endswith("s"):
+        letters = letters[:-1]  # a plural acronym: "SUVs", "MPs"
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
@@ -534,14 +589,21 @@ def _runs(sentence: str) -> list[tuple[list[str], bool]]:
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalpha()), -1)
 
     def close() -> None:
-        while current and current[-1].lower() in _CONNECTORS:
+        while current and (current[-1].lower() in _CONNECTORS or current[-1] in _PARTICLES):
             current.pop()
         if current:
             runs.append((list(current), start_index == first_word))
         current.clear()
 
+    def name_follows(index: int) -> bool:
+        nxt = _clean(tokens[index + 1]) if index + 1 < len(tokens) else ""
+        return _is_cap(nxt) and nxt.lower() not in _COMMON
+
     for index, raw in enumerate(tokens):
         if not current and raw[0].islower():
+            if raw in _PARTICLES and name_follows(index):
+                start_index = index  # "Prime Minister van Dam": the particle starts the name
+                current.append(raw)
             continue  # the common case: a lowercase word outside any name run
         if not raw[:1].isalpha():
             close()
@@ -554,10 +616,14 @@ def _runs(sentence: str) -> list[tuple[list[str], bool]]:
             current.append(token)
             if raw != token and raw.rstrip(".") != token:  # possessive ends the name
                 close()
-        elif current and lower in _CONNECTORS and not _is_cap(token) and index + 1 < len(tokens):
-            nxt = _clean(tokens[index + 1])
-            if _is_cap(nxt) and nxt.lower() not in _COMMON:
-                current.append(token)
+        elif current and (lower in _CONNECTORS or lower in _PARTICLES) and not _is_cap(token):
+            if name_follows(index) or (
+                lower in _PARTICLES
+                and index + 2 < len(tokens)
+                and tokens[index + 1] in _PARTICLES
+                and name_follows(index + 1)
+            ):
+                current.append(token)  # "Sea of Azov", "Pieter van der Berg"
             else:
                 close()
         else:
@@ -568,14 +634,89 @@ def _runs(sentence: str) -> list[tuple[list[str], bool]]:
     return runs
 
 
+def _surname_start(words: list[str]) -> int:
+    """Where the surname starts in a name with particles ("Sanne de Vries" -> 1, "De Vries"
+    -> 0), or -1 when the name has none."""
+    for i, w in enumerate(words[:-1]):
+        if w.lower() in _PARTICLES:
+            return i
+    return -1
+
+
 def _person_like(words: list[str]) -> bool:
+    start = _surname_start(words)
+    if start >= 0:
+        # Given names, then particles, then one capitalised surname.
+        given, rest = words[:start], words[start:]
+        return (
+            len(given) <= 2
+            and all(w.lower() in _PARTICLES for w in rest[:-1])
+            and rest[-1][:1].isupper()
+            and rest[-1].lower() not in _HEAD_NOUNS | _DESCRIPTORS
+            and all(w[:1].isupper() and w.isalpha() and len(w) > 2 for w in given + rest[-1:])
+        )
     if not 2 <= len(words) <= 3 or any(w.lower() in _CONNECTORS for w in words):
         return False
-    if words[0].lower() in _PLACE_MODIFIERS or words[-1].lower() in _HEAD_NOUNS:
+    if words[0].lower() in _PLACE_MODIFIERS or words[-1].lower() in _HEAD_NOUNS | _DESCRIPTORS:
         return False
     return all(
         w[:1].isupper() and not _is_acronym(w) and w.replace("-", "").isalpha() and len(w) > 2
         for w in words
+    )
+
+
+def person_key(words: list[str]) -> str:
+    """A person's matching key: the surname with its particles ("de vries"), folded."""
+    start = _surname_start(words)
+    if start >= 0:
+        return " ".join(w.lower() for w in words[start:])
+    return fold_surname(words[-1])
+
+
+def name_key(surface: str) -> str:
+    """The matching key of a name that is not a person's.
+
+    A trailing descriptor is dropped ("Cedar Ridge Fire" -> "cedar ridge", "Korvan Motors"
+    -> "korvan"); a long name is keyed by its initials when those are how it is also
+    written ("Reserve Bank of Australia" -> "rba", "United States" -> "us"), so the
+    acronym in one rewrite matches the full name in another.
+    """
+    words = surface.split()
+    if len(words) > 1 and words[-1].lower() in _DESCRIPTORS and words[-2] not in _CONNECTORS:
+        words = words[:-1]  # but "Ring of Fire" keeps its fire
+    if len(words) == 1:
+        w = words[0]
+        return fold_surname(w, person=False) if w.isalpha() and not _is_acronym(w) else w.lower()
+    initials = _initials(words)
+    if len(initials) >= 3 or (len(initials) == 2 and words[-1].lower() in _ACRONYM_HEADS):
+        return initials
+    return " ".join(words).lower()
+
+
+def _initials(words: list[str]) -> str:
+    """The acronym a multi-word name would have: first letters of its capitalised words,
+    connectors left out ("Reserve Bank of Australia" -> "rba"). Empty when a word is not a
+    plain capitalised word (a hyphenated or numbered name has no obvious acronym)."""
+    out = []
+    for w in words:
+        if w.lower() in _CONNECTORS:
+            continue
+        if not (w[:1].isupper() and w.isalpha() and len(w) > 1) or _is_acronym(w):
+            return ""
+        out.append(w[0].lower())
+    return "".join(out)
+
+
+def _name_continues(words: list[str]) -> bool:
+    """True when a run's first word is part of the name even at a sentence start: a particle
+    begins or follows it ("De Vries said", "Sanne de Vries, the minister"), or what is left
+    would be a bare descriptor ("Korvan Motors is recalling")."""
+    if len(words) < 2:
+        return False
+    if words[0].lower() in _PARTICLES or words[1].lower() in _PARTICLES:
+        return True
+    return len(words) == 2 and (
+        words[1].lower() in _DESCRIPTORS or words[1].lower() in _HEAD_NOUNS
     )
 
 
@@ -592,12 +733,17 @@ def extract_entities(title: str, body: str) -> list[Entity]:
     # Words the article capitalises somewhere other than a sentence start.
     mid_caps = {w for words, at_start in found for w in (words[1:] if at_start else words)}
     lowered = set(_LOWER_WORD.findall(body))
+    if _SENTENCE_CASE.search(title):
+        # A sentence-case title capitalises only names after its first word.
+        for words, at_start in _runs(title):
+            mid_caps.update(words[1:] if at_start else words)
 
     surfaces: Counter[str] = Counter()
     for words, at_start in found:
         if (
             at_start
             and words[0] not in mid_caps
+            and not _name_continues(words)
             and (words[0].lower() in lowered or len(words) == 1 or not _is_acronym(words[0]))
         ):
             words = words[1:]
@@ -639,15 +785,21 @@ def fold_surname(word: str, *, person: bool = True) -> str:
 def entity_key(display: str, kind: str) -> str:
     """The matching key of a stored facet name (its display form and kind)."""
     if kind == "person":
-        return fold_surname(display.split()[-1])
-    if " " not in display and display.isalpha() and not _is_acronym(display):
-        return fold_surname(display, person=False)
-    return display.lower()
+        return person_key(display.split())
+    return name_key(display)
 
 
 def facet_name(entity: Entity) -> str:
-    """How a name is shown as a facet: a person by surname ("Putin"), others in full."""
-    return entity.name.split()[-1] if entity.kind == "person" else entity.name
+    """How a name is shown as a facet: a person by surname ("Putin", "De Vries"), others in
+    full."""
+    if entity.kind != "person":
+        return entity.name
+    words = entity.name.split()
+    start = _surname_start(words)
+    if start < 0:
+        return words[-1]
+    surname = words[start:]
+    return " ".join([surname[0][:1].upper() + surname[0][1:], *surname[1:]])
 
 
 def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
@@ -656,15 +808,14 @@ def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
     singles = {s for s in surfaces if " " not in s}
     for surface, count in surfaces.most_common():
         words = surface.split()
-        if _person_like(words):
-            key = fold_surname(words[-1])
+        if _person_like(words) and not (
+            # Someone's first name is not used alone; a company's ("Korvan Vista") is.
+            len(words) == 2 and words[0] in singles and words[1] not in singles
+        ):
+            key = person_key(words)
             kind = "person"
         else:
-            key = (
-                fold_surname(surface, person=False)
-                if " " not in surface and not _is_acronym(surface) and surface.isalpha()
-                else surface.lower()
-            )
+            key = name_key(surface)
             kind = "name"
         slot = entities.get(key)
         if slot is None:
@@ -678,7 +829,6 @@ def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
                 slot[2] = "person"
     # A surname seen alone that matches a person's key is already merged by key; a single
     # word that is the last word of a place-like name ("Kerch" / "Kerch Strait") is not.
-    del singles
     out = [
         Entity(key=k, name=str(v[0]), mentions=int(str(v[1])), kind=str(v[2]))
         for k, v in entities.items()
