@@ -51,7 +51,36 @@ _NUMBER = re.compile(
     r"(?:\s*(million|billion|trillion|thousand|bn|m)\b)?"
     r"(%|[\s\-]+(?:of\s+)?([A-Za-z][a-z]+))?"
 )
+# "20 and 21 June", "20-21 June", "June 20 and 21": a range of days, one date each.
+_DATE_RANGE_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+"
+    rf"({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
+    re.IGNORECASE,
+)
+_DATE_RANGE_MD = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*"
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+    re.IGNORECASE,
+)
+# A date used to name something else ("the 14 March quake", "since March 4"): a mention of
+# another event, not this article's own date, so it is neither shared evidence nor a
+# conflict.
+_REFERENCE_BEFORE = re.compile(r"\b(?:the|since|after|following|before)\s+$", re.IGNORECASE)
 _MAGNITUDE_BEFORE = re.compile(r"magnitude[\s\-]+(\d+(?:\.\d+)?)", re.IGNORECASE)
+# Containment of a fire is a running figure: "5% contained", "containment at 8%".
+_CONTAINED_AFTER = re.compile(r"\s*contain", re.IGNORECASE)
+_CONTAINED_BEFORE = re.compile(r"contain\w*(?:\s+[a-z]+){0,2}\s+$", re.IGNORECASE)
+# Rate decisions: a cut, a hold and a rise by the same bank are different events told with
+# the same people and the same figures ("cuts rate to 2%" / "holds rate at 2%").
+_RATE_DECISION = re.compile(
+    r"\b(?:(cut|cuts|cutting|lower|lowers|lowered|lowering|trim|trims|trimmed|reduce|reduces|"
+    r"reduced|slash|slashes|slashed)|(hold|holds|held|keep|keeps|kept|leave|leaves|left|"
+    r"pause|pauses|paused|maintain|maintains|maintained)|(raise|raises|raised|raising|hike|"
+    r"hikes|hiked|increase|increases|increased|lift|lifts|lifted))"
+    r"(?:\s+[\w’'-]+){0,4}?\s+rates?\b",
+    re.IGNORECASE,
+)
+_DECISIONS = ("rate:cut", "rate:hold", "rate:raise")
 _WORD = re.compile(r"[a-z][a-z\-]+[a-z0-9]|[a-z]{2,}")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _UNIT_ALIASES = {
@@ -69,6 +98,41 @@ _UNIT_ALIASES = {
     "individuals": "person",
     "individual": "person",
 }
+
+#: Units of figures that change as an event develops (acres burned, people evacuated, the
+#: death toll, the temperature): two reports of one fire on different days differ in them,
+#: so a difference is not the look-alike's fingerprint. Stored with a "~" in front.
+RUNNING_UNITS = frozenset(
+    [
+        "acre",
+        "hectare",
+        "person",
+        "dead",
+        "death",
+        "fatality",
+        "casualty",
+        "injured",
+        "injury",
+        "missing",
+        "evacuee",
+        "evacuated",
+        "home",
+        "house",
+        "household",
+        "building",
+        "structure",
+        "firefighter",
+        "rescuer",
+        "resident",
+        "victim",
+        "degree",
+        "customer",
+        "displaced",
+        "damaged",
+        "destroyed",
+        "containment",
+    ]
+)
 
 STOPWORDS = frozenset(
     [
@@ -271,6 +335,7 @@ class Features:
     phrases: frozenset[int]  # hashed content-word bigrams
     title: tuple[str, ...]  # content words of the title
     protagonist: str | None = None
+    decisions: frozenset[str] = frozenset()  # "rate:cut" / "rate:hold" / "rate:raise"
     phrase_text: dict[int, str] = field(default_factory=dict, compare=False)
 
     def all_keys(self) -> list[str]:
@@ -306,8 +371,56 @@ def _unit(word: str | None) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def _is_reference(text: str, start: int) -> bool:
+    return bool(_REFERENCE_BEFORE.search(text, max(0, start - 12), start))
+
+
+def dates_and_spans(text: str) -> tuple[set[str], list[tuple[int, int]], set[str]]:
+    """Month-day dates written in the text ("MM-DD"), the spans they occupy (so their days
+    are not read as quantities), and the years written inside them."""
+    out: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    years: set[str] = set()
+
+    def add(month: int, day: int, start: int) -> None:
+        if 1 <= day <= 31 and not _is_reference(text, start):
+            out.add(f"{month:02d}-{day:02d}")
+
+    for rx, month_group in ((_DATE_RANGE_DM, 3), (_DATE_RANGE_MD, 1)):
+        for match in rx.finditer(text):
+            month = _MONTHS[match.group(month_group).lower()]
+            days = (1, 2) if month_group == 3 else (2, 3)
+            for g in days:
+                add(month, int(match.group(g)), match.start())
+            spans.append(match.span())
+            if match.group(4):
+                years.add(match.group(4))
+    for match in _DATE_MD.finditer(text):
+        add(_MONTHS[match.group(1).lower()], int(match.group(2)), match.start())
+        spans.append(match.span())
+        if match.group(3):
+            years.add(match.group(3))
+    for match in _DATE_DM.finditer(text):
+        add(_MONTHS[match.group(2).lower()], int(match.group(1)), match.start())
+        spans.append(match.span())
+        if match.group(3):
+            years.add(match.group(3))
+    return out, spans, years
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the given spans replaced by spaces (same length)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
-    """Specific numbers, unit -> values, and years, from prose."""
+    """Specific numbers, unit -> values, and years, from prose (dates already blanked out:
+    the day of "21 June" is not 21 of something)."""
     values: set[str] = set()
     units: dict[str, set[str]] = {}
     years: set[str] = set()
@@ -328,6 +441,13 @@ def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
         unit = "%" if tail == "%" else (currency or _unit(unit_word))
         if value < t.MIN_SPECIFIC_NUMBER and unit not in ("%", "magnitude") and "." not in digits:
             continue
+        if unit == "%" and (
+            _CONTAINED_AFTER.match(text, match.end())
+            or _CONTAINED_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        ):
+            unit = "containment"
+        if unit in RUNNING_UNITS:
+            unit = "~" + unit
         key = _fmt(value)
         values.add(key)
         if unit:
@@ -341,16 +461,17 @@ def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
 
 def dates_of(text: str) -> set[str]:
     """Month-day dates written in the text, as "MM-DD"."""
-    out: set[str] = set()
-    for match in _DATE_MD.finditer(text):
-        month, day = _MONTHS[match.group(1).lower()], int(match.group(2))
-        if 1 <= day <= 31 and not (match.group(1).lower() == "may" and day > 31):
-            out.add(f"{month:02d}-{day:02d}")
-    for match in _DATE_DM.finditer(text):
-        day, month = int(match.group(1)), _MONTHS[match.group(2).lower()]
-        if 1 <= day <= 31:
-            out.add(f"{month:02d}-{day:02d}")
-    return out
+    return dates_and_spans(text)[0]
+
+
+def decisions_of(text: str) -> frozenset[str]:
+    """Which way the rate decisions the text reports went ("rate:cut", "rate:hold", ...)."""
+    found: set[str] = set()
+    for match in _RATE_DECISION.finditer(text):
+        for group, label in zip(match.groups(), _DECISIONS, strict=True):
+            if group:
+                found.add(label)
+    return frozenset(found)
 
 
 def stem(word: str) -> str:
@@ -397,7 +518,9 @@ def extract(
     if entities is None:
         entities = extract_entities(title, body)
     text = f"{title}\n{body}"
-    values, units, _years = numbers_of(text)
+    dates, spans, date_years = dates_and_spans(text)
+    values, units, _years = numbers_of(_blank(text, spans))
+    _years |= date_years
     words = content_words(body)
     title_words = tuple(dict.fromkeys(content_words(title)))
     bigrams: dict[int, str] = {}
@@ -421,12 +544,13 @@ def extract(
         kinds={e.key: e.kind for e in entities},
         numbers=frozenset(values),
         units={u: frozenset(v) for u, v in units.items()},
-        dates=frozenset(dates_of(text)),
+        dates=frozenset(dates),
         years=frozenset(_years),
         words=frozenset(words) | frozenset(title_words),
         phrases=frozenset(bigrams),
         title=title_words,
         protagonist=protagonist,
+        decisions=decisions_of(text),
         phrase_text=bigrams if keep_phrase_text else {},
     )
 
@@ -446,6 +570,7 @@ def dumps(features: Features) -> str:
             "p": sorted(features.phrases),
             "t": list(features.title),
             "pr": features.protagonist,
+            "dc": sorted(features.decisions),
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -469,4 +594,5 @@ def loads(data: str) -> Features:
         phrases=frozenset(raw["p"]),
         title=tuple(raw["t"]),
         protagonist=raw.get("pr"),
+        decisions=frozenset(raw.get("dc", ())),
     )

@@ -146,6 +146,7 @@ def slim_features(f: Features) -> Features:
         phrases=frozenset(),
         title=(),
         protagonist=f.protagonist,
+        decisions=f.decisions,
     )
 
 
@@ -195,13 +196,43 @@ def title_similarity(a: Features, b: Features) -> float:
     return float(fuzz.token_set_ratio(" ".join(a.title), " ".join(b.title))) / 100.0
 
 
-def _unit_conflicts(a: Features, b: Features) -> int:
-    conflicts = 0
+def _round_match(values: frozenset[str], others: frozenset[str]) -> bool:
+    """True when a value on one side is a round figure that another rounds to: "more than
+    200,000" for 214,000, "18,000 acres" for 18,200. Only round figures of 100 or more
+    (two significant digits at most) stand for others; a rate or a magnitude never does."""
+    for x in values:
+        vx = float(x)
+        for y in others:
+            vy = float(y)
+            for rounded, exact in ((vx, vy), (vy, vx)):
+                if (
+                    rounded >= 100
+                    and float(f"{rounded:.2g}") == rounded
+                    and abs(rounded - exact) <= t.ROUNDING_TOLERANCE * max(rounded, exact)
+                ):
+                    return True
+    return False
+
+
+def _unit_conflicts(a: Features, b: Features) -> tuple[int, int]:
+    """(fixed, running): units both articles give with no value in common. A running unit
+    ("~acre") is a figure that grows as the event develops, so its difference is weak."""
+    fixed = running = 0
     for unit, values in a.units.items():
         other = b.units.get(unit)
-        if other and not (values & other) and not (values & b.numbers) and not (other & a.numbers):
-            conflicts += 1
-    return conflicts
+        if (
+            other
+            and not (values & other)
+            and not (values & b.numbers)
+            and not (other & a.numbers)
+            and not _round_match(values, b.numbers)
+            and not _round_match(other, a.numbers)
+        ):
+            if unit.startswith("~"):
+                running += 1
+            else:
+                fixed += 1
+    return fixed, running
 
 
 def names_fail(a: Prepared, b: Prepared, rarity: Rarity) -> bool:
@@ -239,10 +270,13 @@ def _combine(
     phrases: float,
     title: float,
 ) -> tuple[float, bool, int]:
-    conflicts = _unit_conflicts(a, b) if a.units and b.units else 0
-    penalty = conflicts * t.CONFLICT_PENALTY
+    conflicts, running = _unit_conflicts(a, b) if a.units and b.units else (0, 0)
+    penalty = conflicts * t.CONFLICT_PENALTY + running * t.RUNNING_CONFLICT_PENALTY
     if a.dates and b.dates and not (a.dates & b.dates):
         penalty += t.DATE_CONFLICT_PENALTY
+    if a.decisions and b.decisions and not (a.decisions & b.decisions):
+        penalty += t.DECISION_CONFLICT_PENALTY
+        conflicts += 1
     if (
         a.protagonist
         and b.protagonist

@@ -108,6 +108,20 @@ STRONG_PHRASES = 0.20
 #: against 7.5, or 32 dolphins against 20); conflicts are the look-alike event's fingerprint.
 CONFLICT_PENALTY = 0.15
 
+#: Penalty per figure that differs in a *running* unit (acres burned, people evacuated, the
+#: death toll, containment): reports of one fire a day apart differ in all of them, so a
+#: difference says little; the names keep two fires apart. Weak rather than nothing: on
+#: the look-alike corpus 0.05 changes no pair, 0.15 (a fixed conflict) split two fires.
+RUNNING_CONFLICT_PENALTY = 0.05
+
+#: A round figure ("more than 200,000", "18,000 acres") stands for an exact one within this
+#: fraction (214,000 and 18,200), so the two are not a conflict.
+ROUNDING_TOLERANCE = 0.10
+
+#: Penalty when both articles report a rate decision and they went different ways (a cut
+#: against a hold): the same bank, governor and rate level, but a different meeting.
+DECISION_CONFLICT_PENALTY = 0.30
+
 #: Penalty when both articles name a different main protagonist and neither mentions the
 #: other's: two celebrities entering rehab share every word but the person.
 PROTAGONIST_PENALTY = 0.45
