@@ -40,27 +40,20 @@ _MONTHS = {
     for name in names
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_MD = re.compile(
-    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+# Month-day and day-month dates, with an optional second day: "20 and 21 June", "June
+# 20-21" are a range of days, one date each. Groups: month, day, second day, year.
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_SECOND_DAY = rf"(?:\s*(?:and|to|-|–|&)\s*{_DAY})?"
+_DATE_MD = re.compile(  # the lookahead skips most words before trying twenty month names
+    rf"\b(?=[adfjmnos])({_MONTH_RE})\.?\s+{_DAY}{_SECOND_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
 )
 _DATE_DM = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+    rf"\b{_DAY}{_SECOND_DAY}\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
 )
 _NUMBER = re.compile(
     r"(?<![\w.,])([$€£₽]?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])"
     r"(?:\s*(million|billion|trillion|thousand|bn|m)\b)?"
     r"(%|[\s\-]+(?:of\s+)?([A-Za-z][a-z]+))?"
-)
-# "20 and 21 June", "20-21 June", "June 20 and 21": a range of days, one date each.
-_DATE_RANGE_DM = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+"
-    rf"({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
-    re.IGNORECASE,
-)
-_DATE_RANGE_MD = re.compile(
-    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*"
-    rf"(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
-    re.IGNORECASE,
 )
 # A date used to name something else ("the 14 March quake", "since March 4"): a mention of
 # another event, not this article's own date, so it is neither shared evidence nor a
@@ -71,15 +64,19 @@ _MAGNITUDE_BEFORE = re.compile(r"magnitude[\s\-]+(\d+(?:\.\d+)?)", re.IGNORECASE
 _CONTAINED_AFTER = re.compile(r"\s*contain", re.IGNORECASE)
 _CONTAINED_BEFORE = re.compile(r"contain\w*(?:\s+[a-z]+){0,2}\s+$", re.IGNORECASE)
 # Rate decisions: a cut, a hold and a rise by the same bank are different events told with
-# the same people and the same figures ("cuts rate to 2%" / "holds rate at 2%").
-_RATE_DECISION = re.compile(
+# the same people and the same figures ("cuts rate to 2%" / "holds rate at 2%"). Found by
+# the word "rate" first (cheap), then the verb in the few words before it.
+_RATE_WORD = re.compile(r"\brates?\b", re.IGNORECASE)
+_RATE_DECISION_BEFORE = re.compile(
     r"\b(?:(cut|cuts|cutting|lower|lowers|lowered|lowering|trim|trims|trimmed|reduce|reduces|"
     r"reduced|slash|slashes|slashed)|(hold|holds|held|keep|keeps|kept|leave|leaves|left|"
     r"pause|pauses|paused|maintain|maintains|maintained)|(raise|raises|raised|raising|hike|"
     r"hikes|hiked|increase|increases|increased|lift|lifts|lifted))"
-    r"(?:\s+[\w’'-]+){0,4}?\s+rates?\b",
+    r"(?:\s+[\w’'-]+){0,4}?\s+$",
     re.IGNORECASE,
 )
+#: How far before "rate" the decision verb is looked for (four words and the verb).
+_DECISION_REACH = 60
 _DECISIONS = ("rate:cut", "rate:hold", "rate:raise")
 _WORD = re.compile(r"[a-z][a-z\-]+[a-z0-9]|[a-z]{2,}")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
@@ -381,30 +378,18 @@ def dates_and_spans(text: str) -> tuple[set[str], list[tuple[int, int]], set[str
     out: set[str] = set()
     spans: list[tuple[int, int]] = []
     years: set[str] = set()
-
-    def add(month: int, day: int, start: int) -> None:
-        if 1 <= day <= 31 and not _is_reference(text, start):
-            out.add(f"{month:02d}-{day:02d}")
-
-    for rx, month_group in ((_DATE_RANGE_DM, 3), (_DATE_RANGE_MD, 1)):
+    for rx, month_group, day_groups in ((_DATE_MD, 1, (2, 3)), (_DATE_DM, 3, (1, 2))):
         for match in rx.finditer(text):
-            month = _MONTHS[match.group(month_group).lower()]
-            days = (1, 2) if month_group == 3 else (2, 3)
-            for g in days:
-                add(month, int(match.group(g)), match.start())
             spans.append(match.span())
             if match.group(4):
                 years.add(match.group(4))
-    for match in _DATE_MD.finditer(text):
-        add(_MONTHS[match.group(1).lower()], int(match.group(2)), match.start())
-        spans.append(match.span())
-        if match.group(3):
-            years.add(match.group(3))
-    for match in _DATE_DM.finditer(text):
-        add(_MONTHS[match.group(2).lower()], int(match.group(1)), match.start())
-        spans.append(match.span())
-        if match.group(3):
-            years.add(match.group(3))
+            if _is_reference(text, match.start()):
+                continue
+            month = _MONTHS[match.group(month_group).lower()]
+            for g in day_groups:
+                day = match.group(g)
+                if day and 1 <= int(day) <= 31:
+                    out.add(f"{month:02d}-{int(day):02d}")
     return out, spans, years
 
 
@@ -467,10 +452,13 @@ def dates_of(text: str) -> set[str]:
 def decisions_of(text: str) -> frozenset[str]:
     """Which way the rate decisions the text reports went ("rate:cut", "rate:hold", ...)."""
     found: set[str] = set()
-    for match in _RATE_DECISION.finditer(text):
-        for group, label in zip(match.groups(), _DECISIONS, strict=True):
-            if group:
-                found.add(label)
+    for rate in _RATE_WORD.finditer(text):
+        end = rate.start()
+        match = _RATE_DECISION_BEFORE.search(text, max(0, end - _DECISION_REACH), end)
+        if match:
+            for group, label in zip(match.groups(), _DECISIONS, strict=True):
+                if group:
+                    found.add(label)
     return frozenset(found)
 
 
