@@ -1,9 +1,10 @@
 """Story grouping quality: pairwise precision, recall and F1 against hand labels.
 
 Runs the pure grouping algorithm over the two seed files (parsed by a tiny local parser, so
-the benchmark does not depend on the importers) and over the hand-written look-alike set in
-``tests/data/lookalikes.json`` (different events that share people and places, and genuine
-rewrites of them).
+the benchmark does not depend on the importers), each alone and both as one library. The
+look-alike corpus (different events that share people and places, and genuine rewrites of
+them) has its own benchmark, ``benchmarks/grouping_lookalikes.py``, which goes through the
+real import.
 
     .venv/bin/python benchmarks/grouping_quality.py
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,6 @@ from reader.grouping.features import extract  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 LABELS = ROOT / "tests" / "data" / "labels"
-LOOKALIKES = ROOT / "tests" / "data" / "lookalikes.json"
 
 
 def parse_listing(text: str) -> list[tuple[str, str]]:
@@ -92,28 +91,15 @@ def seed_scores() -> dict[str, PairwiseScore]:
     return out
 
 
-def lookalike_score() -> tuple[PairwiseScore, list[list[int]]]:
-    data = json.loads(LOOKALIKES.read_text(encoding="utf-8"))
-    arts = []
-    for a in data["articles"]:
-        ts = int(datetime.fromisoformat(a["published"]).replace(tzinfo=UTC).timestamp()) if a.get(
-            "published") else None
-        arts.append((a["title"], a["body"], ts))
-    return _score(arts, data["groups"])
-
-
 def main() -> int:
     print(f"{'set':28} {'precision':>9} {'recall':>7} {'F1':>6}  pairs(true/found/correct)")
     scores = seed_scores() if SEEDS.exists() else {}
     for name, s in scores.items():
         print(f"{name:28} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}  "
               f"{s.true_pairs}/{s.found_pairs}/{s.correct_pairs}")
-    if LOOKALIKES.exists():
-        s, clusters = lookalike_score()
-        print(f"{'look-alikes':28} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}  "
-              f"{s.true_pairs}/{s.found_pairs}/{s.correct_pairs}")
-        if "-v" in sys.argv:
-            print([c for c in clusters if len(c) > 1])
+    if not SEEDS.exists():
+        print(f"no seed files in {SEEDS}")
+    print("look-alike corpus: .venv/bin/python benchmarks/grouping_lookalikes.py")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.grouping.entities import extract_entities
+from reader.grouping.features import extract
+from reader.grouping.scoring import Rarity, score_pair
 from reader.library import Library
 
 
@@ -30,3 +32,86 @@ def test_facets_on_seeds(library_path: Path, seeds: tuple[Path, Path]) -> None:
         assert not {"The", "In", "Despite", "Meanwhile"} & set(facets)
         lib.hide_facet(facets["Iran"].id)
         assert "Iran" not in {f.name for f in lib.facets(limit=500)}
+
+
+def _keys(title: str, body: str) -> dict[str, str]:
+    return {e.key: e.kind for e in extract_entities(title, body)}
+
+
+def test_only_people_reduce_to_a_surname() -> None:
+    cedar = _keys(
+        "Cedar Ridge Fire grows",
+        "The Cedar Ridge Fire burned 12,400 acres near Round Mountain, fire officials said. "
+        "Crews fought the Cedar Ridge Fire overnight.",
+    )
+    pine = _keys(
+        "Pine Hollow Fire contained",
+        "The Pine Hollow Fire was contained near Hemet on Friday. The Pine Hollow Fire burned "
+        "homes.",
+    )
+    assert "fire" not in cedar and "fire" not in pine
+    assert "cedar ridge" in cedar and "pine hollow" in pine
+    assert cedar["cedar ridge"] == "name"
+    # A company named in full and by its first word is one name, never a person.
+    korvan = _keys(
+        "Recall announced",
+        "Korvan Motors is recalling 214,000 vehicles. Korvan said no crashes were reported.",
+    )
+    assert korvan.get("korvan") == "name" and "motors" not in korvan
+    # People still match by surname.
+    assert "putin" in _keys("", "Vladimir Putin spoke. Later Putin left for the day.")
+
+
+def test_surname_particles_in_every_position() -> None:
+    body = (
+        "Dutch Infrastructure Minister Sanne de Vries resigned on Monday over the tender. "
+        "De Vries said she took responsibility. Prime Minister van Dam thanked her for it."
+    )
+    found = _keys("", body)
+    assert found.get("de vries") == "person"
+    assert "vries" not in found and "sanne de vries" not in found
+    assert "van dam" in found
+    # The same surname key when the article only says "De Vries" at a sentence start.
+    assert "de vries" in _keys("", "De Vries quit on Monday after the audit was published.")
+
+
+def test_acronyms_match_the_names_they_stand_for() -> None:
+    full = _keys(
+        "", "The Reserve Bank of Australia kept its cash rate at 3.60% in the United States."
+    )
+    short = _keys("", "The RBA left rates on hold, and the US dollar rose on the news.")
+    assert {"rba", "us"} <= set(full) & set(short)
+
+
+def test_dates_are_not_quantities_and_references_are_not_the_event_date() -> None:
+    f = extract("Strikes set for 20 and 21 June", "Unions said the walkout on 12 June failed.")
+    assert {"06-20", "06-21", "06-12"} <= f.dates
+    assert not any(u.startswith("june") for u in f.units)
+    assert "21" not in f.numbers and "20" not in f.numbers
+    quake = extract("", "Rescuers, still clearing rubble from the 14 March quake, were called out.")
+    assert "03-14" not in quake.dates
+
+
+def test_running_figures_are_marked_and_fixed_ones_are_not() -> None:
+    f = extract(
+        "",
+        "The fire burned 12,400 acres and was 5% contained; 3,000 people fled. "
+        "A magnitude 6.1 quake followed. The bank cut its rate to 2.25%.",
+    )
+    assert f.units["~acre"] == {"12400"} and f.units["~containment"] == {"5"}
+    assert f.units["~person"] == {"3000"}
+    assert f.units["magnitude"] == {"6.1"} and f.units["%"] == {"2.25"}
+
+
+def test_a_rate_cut_conflicts_with_a_hold_and_rounding_does_not() -> None:
+    cut = extract("Bank cuts key rate to 2%", "The bank lowered its policy rate to 2% on Monday.")
+    hold = extract("Bank holds rate at 2%", "The bank held its policy rate at 2% on Wednesday.")
+    assert cut.decisions == {"rate:cut"} and hold.decisions == {"rate:hold"}
+    rarity = Rarity.of([cut, hold])
+    assert score_pair(cut, hold, rarity).conflicts >= 1
+    exact = extract("", "Korvan is recalling 214,000 Vista SUVs, regulators said.")
+    rounded = extract("", "Korvan will recall more than 200,000 Vista SUVs, regulators said.")
+    other = extract("", "Korvan will recall 95,000 Vista SUVs, regulators said.")
+    rarity = Rarity.of([exact, rounded, other])
+    assert score_pair(exact, rounded, rarity).conflicts == 0
+    assert score_pair(exact, other, rarity).conflicts == 1
