@@ -26,6 +26,8 @@ def test_seed_pairwise_quality(seeds: tuple[Path, Path]) -> None:
     # Levels reached when this test was written (precision 0.956, recall 0.827).
     assert listing.precision >= 0.95
     assert listing.recall >= 0.80
+    # The two dumps grouped as one library: no same-people, different-event merges appear.
+    assert scores["both seeds"].precision >= 0.95
     forum = scores["001_1aa372daa38d7193"]
     assert forum.precision == 1.0  # the exact re-posts, nothing else wrongly joined
     assert forum.correct_pairs >= 1

@@ -514,8 +514,6 @@ _DESCRIPTORS = frozenset(
     ]
 )
 
-# Political names whose two initials are in common use ("US", "UK", "UN", "UAE").
-_ACRONYM_HEADS = frozenset({"states", "kingdom", "nations", "emirates"})
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9\-’'\.&]*|\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
@@ -677,9 +675,11 @@ def name_key(surface: str) -> str:
     """The matching key of a name that is not a person's.
 
     A trailing descriptor is dropped ("Cedar Ridge Fire" -> "cedar ridge", "Korvan Motors"
-    -> "korvan"); a long name is keyed by its initials when those are how it is also
-    written ("Reserve Bank of Australia" -> "rba", "United States" -> "us"), so the
-    acronym in one rewrite matches the full name in another.
+    -> "korvan"); a name of three or more capitalised words is keyed by its initials, as
+    it is also written ("Reserve Bank of Australia" -> "rba"), so the acronym in one rewrite
+    matches the full name in another. Two-word names keep their words: merging "United
+    States" into "US" made that very common name heavier and tipped a same-people,
+    different-event pair of the seed dump into one story (precision 0.952 -> 0.851).
     """
     words = surface.split()
     if len(words) > 1 and words[-1].lower() in _DESCRIPTORS and words[-2] not in _CONNECTORS:
@@ -688,7 +688,7 @@ def name_key(surface: str) -> str:
         w = words[0]
         return fold_surname(w, person=False) if w.isalpha() and not _is_acronym(w) else w.lower()
     initials = _initials(words)
-    if len(initials) >= 3 or (len(initials) == 2 and words[-1].lower() in _ACRONYM_HEADS):
+    if len(initials) >= 3:
         return initials
     return " ".join(words).lower()
 
