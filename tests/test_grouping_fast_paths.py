@@ -175,3 +175,70 @@ def test_batches_reusing_and_evicting_weights_assign_every_article(
         score = pairwise(_clusters(lib), _truth())
     assert score.precision >= 0.9
     assert score.correct_pairs >= 20
+
+
+def _spread_listing(path: Path, n: int) -> Path:
+    """A synthetic dump whose events span about two months (each day of the generator
+    becomes twelve), plus near-exact re-posts of a few early articles dated three months
+    later: out-of-window candidates, some of which must still join as re-posts."""
+    import re
+    from datetime import date, timedelta
+
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec and spec.loader
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    MONTHS: list[str] = synth.MONTHS
+    articles = synth.articles
+
+    start = date(2024, 1, 1)
+    pattern = re.compile(r"(" + "|".join(MONTHS) + r") (\d{1,2}), (\d{4})")
+
+    def later(m: re.Match[str], stretch: int, shift: int) -> str:
+        day = date(int(m[3]), MONTHS.index(m[1]) + 1, int(m[2]))
+        moved = start + (day - start) * stretch + timedelta(days=shift)
+        return f"{MONTHS[moved.month - 1]} {moved.day}, {moved.year}"
+
+    rows = [
+        (title, pattern.sub(lambda m: later(m, 12, 0), body))
+        for title, body in articles(n, seed=11)
+    ]
+    reposts = [
+        (title + " (update)", pattern.sub(lambda m: later(m, 1, 95), body))
+        for title, body in rows[:40:5]
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("SP Spread News\n\n")
+        for title, body in rows + reposts:
+            out.write(f"{title}\n\n{body}\nSP\n\n")
+    return path
+
+
+def test_out_of_window_candidates_are_dropped_without_changing_any_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing = _spread_listing(tmp_path / "spread.txt", 700)
+    real_filter = story_store._window_filter
+    dropped: list[int] = []
+
+    def counting(db: object, candidates: dict[int, list[int]], meta: object) -> object:
+        kept = real_filter(db, candidates, meta)  # type: ignore[arg-type]
+        dropped.append(sum(map(len, candidates.values())) - sum(map(len, kept.values())))
+        return kept
+
+    monkeypatch.setattr(story_store, "_window_filter", counting)
+    with Library.open(tmp_path / "filtered.db") as lib:
+        lib.import_paths([listing])
+        imported = _clusters(lib)
+        lib.regroup()
+        regrouped = _clusters(lib)
+    assert dropped and all(n > 0 for n in dropped)  # both paths dropped some pairs
+    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, meta: c)
+    with Library.open(tmp_path / "plain.db") as lib:
+        lib.import_paths([listing])
+        assert _clusters(lib) == imported
+        lib.regroup()
+        assert _clusters(lib) == regrouped
+    # The re-posts dated three months later joined their originals all the same.
+    reposted = {i for c in regrouped for i in c if i >= 700 and any(j < 40 for j in c)}
+    assert len(reposted) >= 4

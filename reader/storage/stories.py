@@ -25,19 +25,26 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz
 from sqlite_utils import Database
 
 from reader.errors import Cancelled, InvalidOperation, NotFound
 from reader.grouping import features as feat
-from reader.grouping.candidates import blocking_keys, candidates_for, storable_keys
+from reader.grouping import thresholds as t
+from reader.grouping.candidates import (
+    blocking_keys,
+    build_index,
+    candidates_for,
+    storable_keys,
+)
 from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
 from reader.grouping.representative import representative
-from reader.grouping.scoring import Prepared, Rarity, prepare, slim_features
+from reader.grouping.scoring import Prepared, Rarity, is_repost, prepare, slim_features
 from reader.grouping.unique import unique_sentences
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import entities as entity_store
@@ -305,6 +312,8 @@ def _assign_batch(
         for k in ks:
             index.setdefault(k, []).append(a)
     candidates = {a: candidates_for(a, ks, index, rarity) for a, ks in probe.items()}
+    meta = _articles_meta(db, sorted({b for cands in candidates.values() for b in cands} | new_set))
+    candidates = _window_filter(db, candidates, meta)
     found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
     # Articles prepared by an earlier batch of this import keep their weights while the
@@ -328,7 +337,6 @@ def _assign_batch(
             p = kept[article_id] = prepare(loaded[article_id], rarity)
         return p
 
-    meta = _articles_meta(db, sorted(all_feats))
     labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
     items = [
         Item(id=a, features=f, ts=meta[a][0], inferred=meta[a][1]) for a, f in all_feats.items()
@@ -359,10 +367,12 @@ def _assign_batch(
     return touched
 
 
-def _articles_meta(
-    db: Database, ids: Sequence[int]
-) -> dict[int, tuple[int | None, bool, int | None]]:
-    out: dict[int, tuple[int | None, bool, int | None]] = {}
+#: (published_ts, published_inferred, story_id) of an article.
+_Meta = tuple[int | None, bool, int | None]
+
+
+def _articles_meta(db: Database, ids: Sequence[int]) -> dict[int, _Meta]:
+    out: dict[int, _Meta] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         for row in db.conn.execute(
@@ -640,9 +650,10 @@ def regroup(
     """Regroup the whole library under the corrections; returns the number of stories.
 
     All-or-nothing: cancelling leaves the library as it was. Features are streamed from
-    ``article_features`` a chunk at a time and kept only in their compact weighted form
-    (:func:`reader.grouping.scoring.prepare` with ``slim``), so memory stays bounded by the
-    shareable keys, not by every article's full features.
+    ``article_features`` a chunk at a time, decoded once, and kept only in their slim
+    weighted form (:func:`reader.grouping.scoring.prepare` with ``slim``, about 3 KB each):
+    the whole library up to :data:`REGROUP_CACHE` articles, a bounded window of it beyond
+    (a million articles stream through :class:`_PreparedCache`).
     """
     with db.atomic():
         ids = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
@@ -660,12 +671,13 @@ def regroup(
                 progress(min(len(ids), (n + 1) * 2000), len(ids), "reading articles")
         # Keys held by one article weigh the same whether listed or not (see Rarity.idf).
         df = {
-            str(k): int(n)
+            sys.intern(str(k)): int(n)
             for k, n in db.conn.execute("SELECT key, df FROM feature_df WHERE df >= 2")
         }
         rarity = Rarity(df, library_size(db))
         db.execute("DELETE FROM feature_postings")
         meta = _articles_meta(db, ids)
+        cache = _PreparedCache(db, ids, rarity)
         items: list[Item] = []
         keys: dict[int, list[str]] = {}
         for chunk in _chunks(ids, 2000):
@@ -675,36 +687,130 @@ def regroup(
             _write_postings(db, feats, rarity)
             for a, f in feats.items():
                 keys[a] = [sys.intern(k) for k in blocking_keys(f, rarity)]
-                slim = slim_features(f)
+                p = cache.offer(a, f)
+                slim = p.features if p is not None else slim_features(f)
                 items.append(Item(id=a, features=slim, ts=meta[a][0], inferred=meta[a][1]))
+            del feats
+        index = build_index(keys)
+        found: dict[int, list[int]] = {}
+        for n, a in enumerate(ids):
+            if n % 2000 == 0 and cancelled():
+                raise Cancelled("regroup")
+            if a in keys:
+                found[a] = candidates_for(a, keys[a], index, rarity)
+        del index, keys
+        candidates = _window_filter(db, found, meta)
+        del found
         result = group(
             items,
             constraints_for(db),
             rarity=rarity,
             bodies=lambda wanted: _bodies(db, wanted),
-            prepared=_PreparedCache(db, ids, rarity),
-            keys=keys,
+            prepared=cache,
+            candidates=candidates,
             progress=progress,
             cancelled=cancelled,
         )
-        del items, keys
+        del items, candidates, cache
         old_of = {a: meta[a][2] for a in ids}
         _apply_clusters(db, result.clusters, old_of)
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
 
-#: Articles whose weighted features a full regroup keeps in memory at once (about 10 KB
-#: each): the rest are re-read from ``article_features`` when asked for.
-REGROUP_CACHE = 20_000
+def _window_filter(
+    db: Database, candidates: dict[int, list[int]], meta: Mapping[int, _Meta]
+) -> dict[int, list[int]]:
+    """Drop the candidate pairs that grouping would score only to throw away.
+
+    A pair whose known dates lie outside the window never joins on shared facts; it joins
+    only as a re-post (re-posts ignore dates). So an out-of-window pair is kept only when
+    :func:`reader.grouping.scoring.is_repost` holds for the two bodies, and grouping
+    decides on the pairs left exactly what it decides on all of them. In a dump spanning
+    months most blocking candidates are out of the window (a rare name recurs in unrelated
+    events), and the test of a body pair (lengths first) is far cheaper than weighing and
+    scoring an article that may be nowhere near in the library. Only the bodies of
+    articles with out-of-window candidates are read, one chunk at a time.
+    """
+    inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
+    window = t.DATE_WINDOW.total_seconds()
+    kept: dict[int, list[int]] = {}
+    far: list[tuple[int, int]] = []
+    for a, cands in candidates.items():
+        ma = meta.get(a)
+        if ma is None:
+            continue
+        near = kept[a] = []
+        ta, fa = ma[0], ma[1]
+        for b in cands:
+            mb = meta.get(b)
+            if mb is None:
+                continue
+            tb = mb[0]
+            # Same test as reader.grouping.clusters.within_window, inlined (millions of
+            # pairs in a full regroup).
+            if (
+                ta is None
+                or tb is None
+                or abs(ta - tb) <= (inferred_window if fa or mb[1] else window)
+            ):
+                near.append(b)
+            else:
+                far.append((a, b))
+    if not far:
+        return kept
+    bodies: dict[int, str] = {}
+    compared: dict[int, str] = {}
+    for chunk in _chunks(sorted({x for pair in far for x in pair})):
+        marks = ",".join("?" * len(chunk))
+        for article_id, body in db.conn.execute(
+            f"SELECT id, body FROM articles WHERE id IN ({marks})", list(chunk)
+        ):
+            bodies[int(article_id)] = body = body or ""
+            compared[int(article_id)] = _repost_text(body)
+    reposts: dict[int, set[int]] = {}
+    cutoff = t.REPOST_RATIO * 100 - 1  # below is_repost's own test: it has the last word
+    for a, b in far:
+        ca, cb = compared[a], compared[b]
+        if ca != cb and not (
+            _may_repost(len(ca), len(cb)) and fuzz.ratio(ca, cb, score_cutoff=cutoff)
+        ):
+            continue
+        if is_repost(bodies[a], bodies[b]):
+            reposts.setdefault(a, set()).add(b)
+    if reposts:
+        # Keep each list in its given (best-first) order.
+        for a, found in reposts.items():
+            near_set = set(kept[a]) | found
+            kept[a] = [b for b in candidates[a] if b in near_set]
+    return kept
+
+
+def _repost_text(body: str) -> str:
+    """The text :func:`reader.grouping.scoring.is_repost` compares (for a cheap pre-test;
+    is_repost itself decides)."""
+    return " ".join(body.split())[: t.REPOST_PREFIX_CHARS].lower()
+
+
+def _may_repost(la: int, lb: int) -> bool:
+    """False when :func:`reader.grouping.scoring.is_repost` is surely False for texts of
+    these compared lengths: one is empty, or one is under 80% of the other."""
+    return la > 0 and lb > 0 and min(la, lb) >= 0.8 * max(la, lb)
+
+
+#: Articles whose slim weighted features a full regroup keeps in memory at once (about
+#: 3 KB each, so about 450 MB at the bound): a library up to this size is read and decoded
+#: once; beyond it the rest are re-read from ``article_features`` when asked for.
+REGROUP_CACHE = 150_000
 
 
 class _PreparedCache:
-    """Weighted features for a full regroup, read from storage on demand.
+    """Slim weighted features for a full regroup: filled by the first scan, then read
+    from storage on demand once the library outgrows ``limit``.
 
-    Grouping visits articles in id order and their candidates are mostly close in time, so
-    a miss reads the next block of ids in one query and the oldest entries are dropped
-    beyond ``limit``: memory stays bounded whatever the library size, and an article evicted
-    early (an average-link check may ask for it later) is simply read again.
+    Grouping visits articles in id order, so a miss reads the next block of ids in one
+    query and the oldest entries are dropped beyond ``limit``: memory stays bounded
+    whatever the library size, and an article evicted early (an average-link check may ask
+    for it later) is simply read again.
     """
 
     def __init__(self, db: Database, ids: list[int], rarity: Rarity, limit: int = 0):
@@ -715,6 +821,13 @@ class _PreparedCache:
         self.limit = limit or REGROUP_CACHE
         self.cache: dict[int, Prepared] = {}
         self.ahead = 0  # position up to which the forward scan has read
+
+    def offer(self, article_id: int, f: feat.Features) -> Prepared | None:
+        """Keep ``f`` weighted while there is room (the first scan's articles)."""
+        if len(self.cache) >= self.limit:
+            return None
+        p = self.cache[article_id] = prepare(f, self.rarity, slim=True)
+        return p
 
     def __call__(self, article_id: int) -> Prepared:
         p = self.cache.get(article_id)
@@ -731,7 +844,7 @@ class _PreparedCache:
             for old in list(self.cache)[: self.limit // 2]:
                 del self.cache[old]
         for a, f in load_features(self.db, block).items():
-            self.cache[a] = prepare(f, self.rarity)
+            self.cache[a] = prepare(f, self.rarity, slim=True)
         return self.cache[article_id]
 
 
