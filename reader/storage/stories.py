@@ -734,13 +734,15 @@ def _window_filter(
     inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
     window = t.DATE_WINDOW.total_seconds()
     kept: dict[int, list[int]] = {}
-    far: list[tuple[int, int]] = []
+    far: dict[int, list[int]] = {}  # a -> its out-of-window candidates (ids, not pairs)
+    far_ids: set[int] = set()
     for a, cands in candidates.items():
         ma = meta.get(a)
         if ma is None:
             continue
         near = kept[a] = []
         ta, fa = ma[0], ma[1]
+        away: list[int] = []
         for b in cands:
             mb = meta.get(b)
             if mb is None:
@@ -755,33 +757,60 @@ def _window_filter(
             ):
                 near.append(b)
             else:
-                far.append((a, b))
+                away.append(b)
+        if away:
+            far[a] = away
+            far_ids.add(a)
+            far_ids.update(away)
     if not far:
         return kept
-    bodies: dict[int, str] = {}
+    # The compared prefixes only (not whole bodies): about 100 MB at 100,000 articles.
     compared: dict[int, str] = {}
-    for chunk in _chunks(sorted({x for pair in far for x in pair})):
+    for chunk in _chunks(sorted(far_ids)):
         marks = ",".join("?" * len(chunk))
         for article_id, body in db.conn.execute(
             f"SELECT id, body FROM articles WHERE id IN ({marks})", list(chunk)
         ):
-            bodies[int(article_id)] = body = body or ""
-            compared[int(article_id)] = _repost_text(body)
-    reposts: dict[int, set[int]] = {}
+            compared[int(article_id)] = _repost_text(body or "")
+    del far_ids
+    maybe: list[tuple[int, int]] = []
     cutoff = t.REPOST_RATIO * 100 - 1  # below is_repost's own test: it has the last word
-    for a, b in far:
-        ca, cb = compared[a], compared[b]
-        if ca != cb and not (
-            _may_repost(len(ca), len(cb)) and fuzz.ratio(ca, cb, score_cutoff=cutoff)
-        ):
-            continue
+    ratio = fuzz.ratio
+    tested: set[int] = set()  # each unordered pair once (a candidate of each other)
+    for a, away in far.items():
+        ca = compared[a]
+        la = len(ca)
+        for b in away:
+            pair = a << 32 | b if a < b else b << 32 | a
+            if pair in tested:
+                continue
+            tested.add(pair)
+            cb = compared[b]
+            lb = len(cb)
+            # is_repost is False for an empty text or one under 80% of the other.
+            if ca == cb or (
+                la
+                and lb
+                and (la >= 0.8 * lb if la < lb else lb >= 0.8 * la)
+                and ratio(ca, cb, score_cutoff=cutoff)
+            ):
+                maybe.append((a, b))
+    del compared, tested
+    if not maybe:
+        return kept
+    reposts: dict[int, set[int]] = {}
+    bodies = _bodies(db, {x for pair in maybe for x in pair})
+    for a, b in maybe:
         if is_repost(bodies[a], bodies[b]):
-            reposts.setdefault(a, set()).add(b)
-    if reposts:
-        # Keep each list in its given (best-first) order.
-        for a, found in reposts.items():
-            near_set = set(kept[a]) | found
-            kept[a] = [b for b in candidates[a] if b in near_set]
+            # Either side may list the other: keep the pair wherever it was listed.
+            if b in far.get(a, ()):
+                reposts.setdefault(a, set()).add(b)
+            if a in far.get(b, ()):
+                reposts.setdefault(b, set()).add(a)
+    # Keep each list in its given (best-first) order.
+    for a, found in reposts.items():
+        near_set = set(kept[a]) | found
+        kept[a] = [b for b in candidates[a] if b in near_set]
     return kept
 
 
@@ -789,12 +818,6 @@ def _repost_text(body: str) -> str:
     """The text :func:`reader.grouping.scoring.is_repost` compares (for a cheap pre-test;
     is_repost itself decides)."""
     return " ".join(body.split())[: t.REPOST_PREFIX_CHARS].lower()
-
-
-def _may_repost(la: int, lb: int) -> bool:
-    """False when :func:`reader.grouping.scoring.is_repost` is surely False for texts of
-    these compared lengths: one is empty, or one is under 80% of the other."""
-    return la > 0 and lb > 0 and min(la, lb) >= 0.8 * max(la, lb)
 
 
 #: Articles whose slim weighted features a full regroup keeps in memory at once (about
