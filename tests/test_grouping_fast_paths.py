@@ -242,3 +242,25 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
     # The re-posts dated three months later joined their originals all the same.
     reposted = {i for c in regrouped for i in c if i >= 700 and any(j < 40 for j in c)}
     assert len(reposted) >= 4
+
+
+def test_index_keys_are_the_storable_and_blocking_keys(tmp_path: Path) -> None:
+    from reader.grouping.candidates import blocking_keys, storable_keys
+
+    listing = _spread_listing(tmp_path / "spread.txt", 300)
+    chunks = listing.read_text(encoding="utf-8").split("\nSP\n\n")
+    feats = []
+    for chunk in chunks[:-1]:
+        lines = chunk.strip().split("\n\n")
+        feats.append(extract(lines[-2], lines[-1]))
+    full = Rarity.of(feats)
+    shared_only = Rarity({k: n for k, n in full.df.items() if n >= 2}, full.total)  # as regroup
+    long_lists = Rarity(full.df, 400)  # a cap of 12: many keys above it
+    blocking_seen = 0
+    for rarity in (full, shared_only, long_lists):
+        for f in feats:
+            storable, blocking = story_store.index_keys(f, rarity)
+            assert storable == storable_keys(f, rarity)
+            assert blocking == blocking_keys(f, rarity)
+            blocking_seen += len(blocking)
+    assert blocking_seen > len(feats)

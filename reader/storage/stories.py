@@ -35,10 +35,9 @@ from reader.errors import Cancelled, InvalidOperation, NotFound
 from reader.grouping import features as feat
 from reader.grouping import thresholds as t
 from reader.grouping.candidates import (
-    blocking_keys,
+    block_df_cap,
     build_index,
     candidates_for,
-    storable_keys,
 )
 from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
@@ -200,8 +199,30 @@ def load_features(db: Database, article_ids: Sequence[int]) -> dict[int, feat.Fe
     return out
 
 
-def _write_postings(db: Database, feats: dict[int, feat.Features], rarity: Rarity) -> None:
-    rows = [(k, a) for a, f in feats.items() for k in storable_keys(f, rarity)]
+def index_keys(f: feat.Features, rarity: Rarity) -> tuple[list[str], list[str]]:
+    """``(storable_keys(f, rarity), blocking_keys(f, rarity))`` in one pass over the keys.
+
+    Both rank the article's non-word keys by rarity under the same cap; the blocking ones
+    are those still shared (df >= 2). Imports and regroups need both for every article, and
+    listing and sorting the keys twice was a tenth of a regroup.
+    """
+    cap = block_df_cap(rarity.total)
+    get = rarity.df.get
+    ranked = []
+    for k in f.all_keys():
+        if k[:2] != "w:":
+            n = get(k, 0)
+            if n <= cap:
+                ranked.append((n, k))
+    ranked.sort()
+    limit = t.MAX_POSTINGS_PER_ARTICLE
+    storable = [k for _, k in ranked[:limit]]
+    blocking = [k for n, k in ranked if n >= 2][:limit]
+    return storable, blocking
+
+
+def _write_postings(db: Database, storable: dict[int, list[str]]) -> None:
+    rows = [(k, a) for a, keys in storable.items() for k in keys]
     db.conn.executemany(
         "INSERT OR IGNORE INTO feature_postings (key, article_id) VALUES (?, ?)", rows
     )
@@ -293,8 +314,10 @@ def _assign_batch(
     rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
     # Candidates: the best-weighted partners of each new article through its rare keys'
     # posting lists (the stored index, this batch included), ranked as grouping ranks them.
-    _write_postings(db, new_feats, rarity)
-    probe = {a: blocking_keys(f, rarity) for a, f in new_feats.items()}
+    both = {a: index_keys(f, rarity) for a, f in new_feats.items()}
+    _write_postings(db, {a: k[0] for a, k in both.items()})
+    probe = {a: k[1] for a, k in both.items()}
+    del both
     # Stored postings hold each article's rarest keys *when it was stored*; this batch's
     # articles are indexed by their blocking keys now, so they find each other too.
     index: dict[str, list[int]] = {}
@@ -684,13 +707,15 @@ def regroup(
             if cancelled():
                 raise Cancelled("regroup")
             feats = load_features(db, chunk)
-            _write_postings(db, feats, rarity)
+            storable: dict[int, list[str]] = {}
             for a, f in feats.items():
-                keys[a] = [sys.intern(k) for k in blocking_keys(f, rarity)]
+                storable[a], blocking = index_keys(f, rarity)
+                keys[a] = [sys.intern(k) for k in blocking]
                 p = cache.offer(a, f)
                 slim = p.features if p is not None else slim_features(f)
                 items.append(Item(id=a, features=slim, ts=meta[a][0], inferred=meta[a][1]))
-            del feats
+            _write_postings(db, storable)
+            del feats, storable
         index = build_index(keys)
         found: dict[int, list[int]] = {}
         for n, a in enumerate(ids):
