@@ -221,8 +221,10 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
     real_filter = story_store._window_filter
     dropped: list[int] = []
 
-    def counting(db: object, candidates: dict[int, list[int]], meta: object) -> object:
-        kept = real_filter(db, candidates, meta)  # type: ignore[arg-type]
+    def counting(
+        db: object, candidates: dict[int, list[int]], meta: object, *args: object
+    ) -> object:
+        kept = real_filter(db, candidates, meta, *args)  # type: ignore[arg-type]
         dropped.append(sum(map(len, candidates.values())) - sum(map(len, kept.values())))
         return kept
 
@@ -233,7 +235,7 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
         lib.regroup()
         regrouped = _clusters(lib)
     assert dropped and all(n > 0 for n in dropped)  # both paths dropped some pairs
-    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, meta: c)
+    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, *args: c)
     with Library.open(tmp_path / "plain.db") as lib:
         lib.import_paths([listing])
         assert _clusters(lib) == imported

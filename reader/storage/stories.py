@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -43,7 +43,14 @@ from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
 from reader.grouping.representative import representative
-from reader.grouping.scoring import Prepared, Rarity, is_repost, prepare, slim_features
+from reader.grouping.scoring import (
+    Prepared,
+    Rarity,
+    is_repost,
+    names_fail,
+    prepare,
+    slim_features,
+)
 from reader.grouping.unique import unique_sentences
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import entities as entity_store
@@ -724,7 +731,11 @@ def regroup(
             if a in keys:
                 found[a] = candidates_for(a, keys[a], index, rarity)
         del index, keys
-        candidates = _window_filter(db, found, meta)
+        # With every article weighted in memory, grouping's names test comes first.
+        in_memory = len(ids) <= cache.limit
+        candidates = _window_filter(
+            db, found, meta, _names_differ(cache, rarity) if in_memory else None
+        )
         del found
         result = group(
             items,
@@ -743,7 +754,10 @@ def regroup(
 
 
 def _window_filter(
-    db: Database, candidates: dict[int, list[int]], meta: Mapping[int, _Meta]
+    db: Database,
+    candidates: dict[int, list[int]],
+    meta: Mapping[int, _Meta],
+    names_differ: Callable[[int, int], bool] | None = None,
 ) -> dict[int, list[int]]:
     """Drop the candidate pairs that grouping would score only to throw away.
 
@@ -753,14 +767,17 @@ def _window_filter(
     decides on the pairs left exactly what it decides on all of them. In a dump spanning
     months most blocking candidates are out of the window (a rare name recurs in unrelated
     events), and the test of a body pair (lengths first) is far cheaper than weighing and
-    scoring an article that may be nowhere near in the library. Only the bodies of
-    articles with out-of-window candidates are read, one chunk at a time.
+    scoring an article that may be nowhere near in the library. Only the compared
+    prefixes of the articles still in question are read, one chunk at a time.
+
+    ``names_differ(a, b)``, when the caller has both articles weighted at hand, is
+    grouping's own first test (:func:`reader.grouping.scoring.names_fail`): a pair failing
+    it is never scored, so it cannot join even as a re-post, and needs no text comparison.
     """
     inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
     window = t.DATE_WINDOW.total_seconds()
     kept: dict[int, list[int]] = {}
     far: dict[int, list[int]] = {}  # a -> its out-of-window candidates (ids, not pairs)
-    far_ids: set[int] = set()
     for a, cands in candidates.items():
         ma = meta.get(a)
         if ma is None:
@@ -785,42 +802,42 @@ def _window_filter(
                 away.append(b)
         if away:
             far[a] = away
-            far_ids.add(a)
-            far_ids.update(away)
-    if not far:
+    # Each unordered out-of-window pair once (two articles often list each other).
+    pairs: set[int] = set()
+    for a, away in far.items():
+        for b in away:
+            pairs.add(a << 32 | b if a < b else b << 32 | a)
+    questioned = [
+        (p >> 32, p & 0xFFFFFFFF)
+        for p in pairs
+        if names_differ is None or not names_differ(p >> 32, p & 0xFFFFFFFF)
+    ]
+    del pairs
+    if not questioned:
         return kept
     # The compared prefixes only (not whole bodies): about 100 MB at 100,000 articles.
     compared: dict[int, str] = {}
-    for chunk in _chunks(sorted(far_ids)):
+    for chunk in _chunks(sorted({x for pair in questioned for x in pair})):
         marks = ",".join("?" * len(chunk))
         for article_id, body in db.conn.execute(
             f"SELECT id, body FROM articles WHERE id IN ({marks})", list(chunk)
         ):
             compared[int(article_id)] = _repost_text(body or "")
-    del far_ids
     maybe: list[tuple[int, int]] = []
     cutoff = t.REPOST_RATIO * 100 - 1  # below is_repost's own test: it has the last word
     ratio = fuzz.ratio
-    tested: set[int] = set()  # each unordered pair once (a candidate of each other)
-    for a, away in far.items():
-        ca = compared[a]
-        la = len(ca)
-        for b in away:
-            pair = a << 32 | b if a < b else b << 32 | a
-            if pair in tested:
-                continue
-            tested.add(pair)
-            cb = compared[b]
-            lb = len(cb)
-            # is_repost is False for an empty text or one under 80% of the other.
-            if ca == cb or (
-                la
-                and lb
-                and (la >= 0.8 * lb if la < lb else lb >= 0.8 * la)
-                and ratio(ca, cb, score_cutoff=cutoff)
-            ):
-                maybe.append((a, b))
-    del compared, tested
+    for a, b in questioned:
+        ca, cb = compared[a], compared[b]
+        la, lb = len(ca), len(cb)
+        # is_repost is False for an empty text or one under 80% of the other.
+        if ca == cb or (
+            la
+            and lb
+            and (la >= 0.8 * lb if la < lb else lb >= 0.8 * la)
+            and ratio(ca, cb, score_cutoff=cutoff)
+        ):
+            maybe.append((a, b))
+    del compared, questioned
     if not maybe:
         return kept
     reposts: dict[int, set[int]] = {}
@@ -843,6 +860,15 @@ def _repost_text(body: str) -> str:
     """The text :func:`reader.grouping.scoring.is_repost` compares (for a cheap pre-test;
     is_repost itself decides)."""
     return " ".join(body.split())[: t.REPOST_PREFIX_CHARS].lower()
+
+
+def _names_differ(
+    prepared: Callable[[int], Prepared], rarity: Rarity
+) -> Callable[[int, int], bool]:
+    def differ(a: int, b: int) -> bool:
+        return names_fail(prepared(a), prepared(b), rarity)
+
+    return differ
 
 
 #: Articles whose slim weighted features a full regroup keeps in memory at once (about
