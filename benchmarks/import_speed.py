@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synth import articles, write_listing  # noqa: E402
+from benchmarks.synth import articles, write_listing
 
 _CHILD = r"""
 import json, resource, sys, time

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
-
+from enum import StrEnum
 
 # --------------------------------------------------------------------------- importing
 
@@ -86,13 +85,13 @@ class ImportReport:
 # --------------------------------------------------------------------------- reading
 
 
-class ReadFilter(str, Enum):
+class ReadFilter(StrEnum):
     ALL = "all"
     UNREAD = "unread"
     READ = "read"
 
 
-class StorySort(str, Enum):
+class StorySort(StrEnum):
     DATE = "date"  # newest first
     VERSIONS = "versions"  # most versions first
     TITLE = "title"  # A to Z

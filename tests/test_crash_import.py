@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from test_crash_support import cli, digest, file_states, integrity, write_listing
 
-from reader.errors import DamagedLibraryError, LibraryError, NewerLibraryError
+from reader.errors import DamagedLibraryError, NewerLibraryError
 from reader.library import Library
 from reader.storage.schema import schema_version
 
