@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -222,10 +223,11 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
     dropped: list[int] = []
 
     def counting(
-        db: object, candidates: dict[int, list[int]], meta: object, *args: object
-    ) -> object:
-        kept = real_filter(db, candidates, meta, *args)  # type: ignore[arg-type]
-        dropped.append(sum(map(len, candidates.values())) - sum(map(len, kept.values())))
+        db: object, candidates: Iterable[tuple[int, list[int]]], meta: object, *args: object
+    ) -> dict[int, list[int]]:
+        given = list(candidates)
+        kept: dict[int, list[int]] = real_filter(db, given, meta, *args)  # type: ignore[arg-type]
+        dropped.append(sum(len(c) for _, c in given) - sum(map(len, kept.values())))
         return kept
 
     monkeypatch.setattr(story_store, "_window_filter", counting)
@@ -235,7 +237,7 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
         lib.regroup()
         regrouped = _clusters(lib)
     assert dropped and all(n > 0 for n in dropped)  # both paths dropped some pairs
-    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, *args: c)
+    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, *args: dict(c))
     with Library.open(tmp_path / "plain.db") as lib:
         lib.import_paths([listing])
         assert _clusters(lib) == imported

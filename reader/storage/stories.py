@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -343,7 +343,7 @@ def _assign_batch(
             index.setdefault(k, []).append(a)
     candidates = {a: candidates_for(a, ks, index, rarity) for a, ks in probe.items()}
     meta = _articles_meta(db, sorted({b for cands in candidates.values() for b in cands} | new_set))
-    candidates = _window_filter(db, candidates, meta)
+    candidates = _window_filter(db, candidates.items(), meta)
     found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
     # Articles prepared by an earlier batch of this import keep their weights while the
@@ -724,19 +724,15 @@ def regroup(
             _write_postings(db, storable)
             del feats, storable
         index = build_index(keys)
-        found: dict[int, list[int]] = {}
-        for n, a in enumerate(ids):
-            if n % 2000 == 0 and cancelled():
-                raise Cancelled("regroup")
-            if a in keys:
-                found[a] = candidates_for(a, keys[a], index, rarity)
-        del index, keys
         # With every article weighted in memory, grouping's names test comes first.
         in_memory = len(ids) <= cache.limit
         candidates = _window_filter(
-            db, found, meta, _names_differ(cache, rarity) if in_memory else None
+            db,
+            _blocked(ids, keys, index, rarity, cancelled),
+            meta,
+            _names_differ(cache, rarity) if in_memory else None,
         )
-        del found
+        del index, keys
         result = group(
             items,
             constraints_for(db),
@@ -755,7 +751,7 @@ def regroup(
 
 def _window_filter(
     db: Database,
-    candidates: dict[int, list[int]],
+    candidates: Iterable[tuple[int, list[int]]],
     meta: Mapping[int, _Meta],
     names_differ: Callable[[int, int], bool] | None = None,
 ) -> dict[int, list[int]]:
@@ -764,12 +760,14 @@ def _window_filter(
     A pair whose known dates lie outside the window never joins on shared facts; it joins
     only as a re-post (re-posts ignore dates). So an out-of-window pair is kept only when
     :func:`reader.grouping.scoring.is_repost` holds for the two bodies, and grouping
-    decides on the pairs left exactly what it decides on all of them. In a dump spanning
+    decides on the pairs left exactly what it decides on all of them (the order of a
+    candidate list does not matter to it: edges are ranked by score). In a dump spanning
     months most blocking candidates are out of the window (a rare name recurs in unrelated
     events), and the test of a body pair (lengths first) is far cheaper than weighing and
     scoring an article that may be nowhere near in the library. Only the compared
     prefixes of the articles still in question are read, one chunk at a time.
 
+    ``candidates`` may be a generator (a regroup never holds every list at once).
     ``names_differ(a, b)``, when the caller has both articles weighted at hand, is
     grouping's own first test (:func:`reader.grouping.scoring.names_fail`): a pair failing
     it is never scored, so it cannot join even as a re-post, and needs no text comparison.
@@ -777,8 +775,8 @@ def _window_filter(
     inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
     window = t.DATE_WINDOW.total_seconds()
     kept: dict[int, list[int]] = {}
-    far: dict[int, list[int]] = {}  # a -> its out-of-window candidates (ids, not pairs)
-    for a, cands in candidates.items():
+    far: dict[int, list[int]] = {}  # a -> its out-of-window candidates still in question
+    for a, cands in candidates:
         ma = meta.get(a)
         if ma is None:
             continue
@@ -798,21 +796,14 @@ def _window_filter(
                 or abs(ta - tb) <= (inferred_window if fa or mb[1] else window)
             ):
                 near.append(b)
-            else:
+            elif names_differ is None or not names_differ(a, b):
                 away.append(b)
         if away:
             far[a] = away
-    # Each unordered out-of-window pair once (two articles often list each other).
-    pairs: set[int] = set()
-    for a, away in far.items():
-        for b in away:
-            pairs.add(a << 32 | b if a < b else b << 32 | a)
+    # Each unordered pair once: from the lower id, or from the only side that lists it.
     questioned = [
-        (p >> 32, p & 0xFFFFFFFF)
-        for p in pairs
-        if names_differ is None or not names_differ(p >> 32, p & 0xFFFFFFFF)
+        (a, b) for a, away in far.items() for b in away if a < b or a not in far.get(b, ())
     ]
-    del pairs
     if not questioned:
         return kept
     # The compared prefixes only (not whole bodies): about 100 MB at 100,000 articles.
@@ -840,19 +831,14 @@ def _window_filter(
     del compared, questioned
     if not maybe:
         return kept
-    reposts: dict[int, set[int]] = {}
     bodies = _bodies(db, {x for pair in maybe for x in pair})
     for a, b in maybe:
         if is_repost(bodies[a], bodies[b]):
             # Either side may list the other: keep the pair wherever it was listed.
             if b in far.get(a, ()):
-                reposts.setdefault(a, set()).add(b)
+                kept[a].append(b)
             if a in far.get(b, ()):
-                reposts.setdefault(b, set()).add(a)
-    # Keep each list in its given (best-first) order.
-    for a, found in reposts.items():
-        near_set = set(kept[a]) | found
-        kept[a] = [b for b in candidates[a] if b in near_set]
+                kept[b].append(a)
     return kept
 
 
@@ -860,6 +846,21 @@ def _repost_text(body: str) -> str:
     """The text :func:`reader.grouping.scoring.is_repost` compares (for a cheap pre-test;
     is_repost itself decides)."""
     return " ".join(body.split())[: t.REPOST_PREFIX_CHARS].lower()
+
+
+def _blocked(
+    ids: Sequence[int],
+    keys: Mapping[int, Sequence[str]],
+    index: Mapping[str, Sequence[int]],
+    rarity: Rarity,
+    cancelled: CancelCheck,
+) -> Iterator[tuple[int, list[int]]]:
+    """Each article's blocking candidates, one list at a time."""
+    for n, a in enumerate(ids):
+        if n % 2000 == 0 and cancelled():
+            raise Cancelled("regroup")
+        if a in keys:
+            yield a, candidates_for(a, keys[a], index, rarity)
 
 
 def _names_differ(
