@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.jobs = self._start_jobs()
         self._quick_check: QuickCheck | None = None
         self._context_feed: int | None = None
+        self._context_entity: int | None = None
         self._long_job: int | None = None
         self._current_story: int | None = None
         self._topics: list[Topic] = []
@@ -819,16 +820,23 @@ class MainWindow(QMainWindow):
                         self.act_import_opml, self.act_export_opml):
                 menu.addSeparator() if act is None else menu.addAction(act)
         elif key.kind == "entity":
-            entity = key.id
+            self._context_entity = key.id
             hide = menu.addAction("Hide this name")
-            hide.triggered.connect(lambda: self.jobs.submit(
-                lambda lib, p, c: lib.hide_facet(entity),
-                self.apply_changes, label="Hiding"))
+            hide.triggered.connect(self.hide_context_entity)
             menu.addAction(self.act_topics)
         else:
             menu.addAction(self.act_topics)
         menu.exec(self.library_view.viewport().mapToGlobal(pos))
         self._context_feed = None
+
+    def hide_context_entity(self) -> None:
+        """Hide the people & places entry the context menu was opened on (on the worker)."""
+        entity = self._context_entity
+        if entity is None:
+            return
+        self.jobs.submit(
+            lambda lib, p, c: lib.hide_facet(entity), self.apply_changes, label="Hiding"
+        )
 
     # ================================================================= topics
 
