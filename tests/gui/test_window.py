@@ -157,3 +157,16 @@ def test_every_model_passes_qtmodeltester(qtbot: QtBot, qtmodeltester: object,
     with qtbot.waitSignal(window.jobs.finished, timeout=5000):
         window.refresh_counts()
     qtmodeltester.check(window.library_model)  # type: ignore[attr-defined]
+
+
+def test_hiding_a_name_removes_it_from_people_and_places(
+    qtbot: QtBot, make_window: object
+) -> None:
+    window = make_window()  # type: ignore[operator]
+    _import(qtbot, window, [SAMPLE])
+    facet = window.library.facets()[0]
+    window._context_entity = facet.id
+    with qtbot.waitSignal(window.changes_applied, timeout=10_000):
+        window.hide_context_entity()
+    assert facet.id not in {f.id for f in window.library.facets()}
+    assert facet.id in {f.id for f in window.library.facets(include_hidden=True)}
