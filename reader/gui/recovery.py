@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from reader.library import Library
-from reader.storage.backup import move_aside
 from reader.types import BackupInfo
 
 #: The user's choices when the library is damaged.
@@ -86,7 +85,7 @@ def carry_out(choice: str, library: Path, backup: BackupInfo | None) -> str:
         kept = f" The damaged file was kept as {moved.name}." if moved else ""
         return f"Restored the backup from {backup.created:%d %b %Y %H:%M}.{kept}"
     if choice == NEW_LIBRARY:
-        moved = move_aside(library, "damaged")
+        moved = Library.set_aside(library, "damaged")
         kept = f" The damaged file was kept as {moved.name}." if moved else ""
         return f"Started a new, empty library.{kept}"
     return ""

@@ -28,7 +28,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from reader.errors import BroadsheetError, Cancelled
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
-from reader.storage.integrity import quick_check_file
 
 Job = Callable[[Library, Progress, CancelCheck], Any]
 Done = Callable[[Any], None]
@@ -261,7 +260,7 @@ class QuickCheck(QThread):
 
     def run(self) -> None:
         try:
-            problems = quick_check_file(self._path)
+            problems = Library.quick_check_file(self._path)
         except Exception as exc:  # report, never crash the thread
             problems = [f"the check could not run: {exc}"]
         self.done.emit(problems)

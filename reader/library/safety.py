@@ -116,6 +116,18 @@ class SafetyVerbs(LibraryBase):
         return backups.restore(Path(backup), Path(library))
 
     @classmethod
+    def quick_check_file(cls, library: Path | str) -> list[str]:
+        """``PRAGMA quick_check`` through a read-only connection of its own: the problems
+        found, [] if sound. Safe on any thread; the window runs it after it is shown."""
+        return integrity.quick_check_file(Path(library))
+
+    @classmethod
+    def set_aside(cls, library: Path | str, label: str = "damaged") -> Path | None:
+        """Move a library (and its -wal/-shm) aside as ``<name>.<label>-<time>`` so a new one
+        can start in its place; never deletes. Returns the new name, if there was a file."""
+        return backups.move_aside(Path(library), label)
+
+    @classmethod
     def list_backups_of(cls, library: Path | str) -> list[BackupInfo]:
         """The dated backups of the library at ``library`` (which need not open)."""
         return backups.list_backups(Path(library))

@@ -155,7 +155,9 @@ def test_quick_check_damage_offers_a_new_library(
 ) -> None:
     path = _filled(tmp_path / "lib.db")
     window = window_on(path)
-    monkeypatch.setattr(worker, "quick_check_file", lambda p: ["*** in database main *** page 7"])
+    monkeypatch.setattr(
+        worker.Library, "quick_check_file", classmethod(lambda cls, p: ["*** page 7 damaged"])
+    )
     asked = _click(monkeypatch, recovery.NEW_TEXT)
     with qtbot.waitSignal(window.library_reopened, timeout=20_000) as blocker:
         window.start_housekeeping()
