@@ -3,7 +3,7 @@
 The decisions (restore the newest good backup, start a new library, or leave the file alone)
 are asked here with message boxes; the file operations are the core's
 (:meth:`Library.restore_from` keeps the replaced file as ``*.replaced-<time>``,
-:func:`reader.storage.backup.move_aside` keeps a damaged one as ``*.damaged-<time>``). Nothing
+:meth:`Library.set_aside` keeps a damaged one as ``*.damaged-<time>``). Nothing
 is ever deleted or overwritten. Every function here expects that no connection to the library
 is open while it changes the file: the caller closes its Library and the worker first.
 """
