@@ -1,0 +1,229 @@
+"""The feature extractor's output must not change when it is made faster.
+
+Two guards, because the stored ``article_features`` rows and every grouping decision depend
+on these exact bytes:
+
+* golden fingerprints: one short hash per article of the seeds, the look-alike corpus and
+  300 synthetic articles, recorded with the extractor as it was before it was optimised
+  (``tests/data/features_golden/golden.json``);
+* a frozen copy of that extractor (``reference_extract.py``), run next to the live code on
+  generated text full of the things the extractor reacts to (names, particles, acronyms,
+  dates, numbers with units, headings, list marks), so inputs outside the corpora agree too.
+
+If the features are meant to change (a threshold, a new rule), regenerate the fingerprints
+with ``.venv/bin/python tests/test_features_golden.py --write`` and say so in the commit; the
+property test then compares against the reference only while the reference still applies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.grouping import features as live
+from reader.grouping.entities import extract_entities
+from reader.importers import open_import
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "features_golden"
+GOLDEN = DATA / "golden.json"
+SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_FILES = ("000_61b62ddfcad736cf.txt", "001_1aa372daa38d7193.txt")
+LOOKALIKES = ROOT / "tests" / "data" / "lookalikes" / "articles.jsonl"
+SYNTH_COUNT = 300
+SYNTH_SEED = 20261121
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+def _imported(path: Path) -> list[tuple[str, str]]:
+    """(title, body) pairs as the importer hands them to grouping."""
+    with open_import(path) as parsed:
+        return [(a.title, a.body) for a in parsed.articles]
+
+
+def _synthetic() -> list[tuple[str, str]]:
+    synth = _load("features_golden_synth", ROOT / "benchmarks" / "synth.py")
+    return list(synth.articles(SYNTH_COUNT, seed=SYNTH_SEED))
+
+
+EDGE_CASES: list[tuple[str, str]] = [
+    ("", ""),
+    ("Only a title", ""),
+    ("", "no capitals at all, just 12 words and 3,000 people on 4 june"),
+    ("U.S. and E.U. Leaders Meet", "The U.S. said the E.U.'s offer was late. NATO's SUVs left."),
+    ("Key Details:", "1. Arrests Made: Police held 12 men.\n• Bullet point here\n\nConclusion"),
+    (
+        "Strikes on 20 and 21 June",
+        "On June 20-21, 2024 and 3rd–4th March the $5.5 bn fund fell 7%.",
+    ),
+    ("Rate cut", "The bank slashed its key interest rate to 2.25%, then held rates at 2%."),
+    ("Pieter van der Berg Speaks", "Pieter van der Berg met De Vries. Van der Berg's aide left."),
+    ("Zelenskyy", "Zelenskiy and Zelensky met Navalnyy's widow. Jermak and Yermak spoke."),
+    ("Émile Zola Über Alles", "Émile Zola visited Øresund. Ærø and São Paulo — Ünal said “yes.”"),
+    ("Fire", "The Cedar Ridge Fire burned 12,400 acres; magnitude-6.1 quake, 5% contained."),
+]
+
+
+def _corpora() -> dict[str, Callable[[], list[tuple[str, str]]]]:
+    out: dict[str, Callable[[], list[tuple[str, str]]]] = {
+        "edge cases": lambda: EDGE_CASES,
+        "synthetic": _synthetic,
+        "lookalikes": lambda: _imported(LOOKALIKES),
+    }
+    for name in SEED_FILES:
+        out[f"seed {name}"] = lambda name=name: _imported(SEEDS / name)  # type: ignore[misc]
+    return out
+
+
+def _fingerprint(extract: Any, entities_of: Any, title: str, body: str) -> str:
+    """Everything the extractor promises, hashed: the stored JSON, the entities in order,
+    the lookup keys and the phrase texts kept for explanations."""
+    f = extract(title, body, keep_phrase_text=True)
+    record = [
+        live.dumps(f),
+        [[e.key, e.name, e.mentions, e.kind] for e in entities_of(title, body)],
+        sorted(f.all_keys()),
+        sorted(f.phrase_text.items()),
+        sorted(f.units),
+    ]
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _fingerprints(articles: list[tuple[str, str]]) -> list[str]:
+    return [_fingerprint(live.extract, extract_entities, t, b) for t, b in articles]
+
+
+def _golden() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("corpus", list(_corpora()))
+def test_features_match_the_golden_fingerprints(corpus: str) -> None:
+    if corpus.startswith("seed ") and not (SEEDS / corpus[5:]).exists():
+        pytest.skip("the seed files in ../shared/seeds are not present in this checkout")
+    articles = _corpora()[corpus]()
+    expected = _golden()[corpus]
+    assert len(articles) == len(expected), "the corpus itself changed; regenerate on purpose"
+    got = _fingerprints(articles)
+    changed = [i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
+    assert not changed, f"features changed for articles {changed[:10]} of {corpus}"
+
+
+# --- the live extractor against the frozen reference, on generated text -------------------
+
+_REFERENCE: ModuleType | None = None
+
+
+def _reference() -> ModuleType:
+    global _REFERENCE
+    if _REFERENCE is None:
+        _REFERENCE = _load("features_golden_reference", DATA / "reference_extract.py")
+    return _REFERENCE
+
+
+def _same_output(title: str, body: str) -> None:
+    ref = _reference()
+    want = ref.extract(title, body, keep_phrase_text=True)
+    got = live.extract(title, body, keep_phrase_text=True)
+    assert live.dumps(got) == ref.dumps(want)
+    assert got.phrase_text == want.phrase_text
+    assert sorted(got.all_keys()) == sorted(want.all_keys())
+    assert [tuple(vars_of(e)) for e in extract_entities(title, body)] == [
+        tuple(vars_of(e)) for e in ref.extract_entities(title, body)
+    ]
+    # Reading the stored form back gives the same features as the reference reading it.
+    assert _fields(live.loads(live.dumps(got))) == _fields(ref.loads(ref.dumps(want)))
+    assert live.dumps(live.loads(live.dumps(got))) == ref.dumps(ref.loads(ref.dumps(want)))
+
+
+def _fields(features: Any) -> list[Any]:
+    """The compared fields (the two Features classes are distinct types)."""
+    return [getattr(features, f.name) for f in dataclasses.fields(features) if f.compare]
+
+
+def vars_of(entity: Any) -> list[Any]:
+    return [entity.key, entity.name, entity.mentions, entity.kind]
+
+
+_PIECES = [
+    "Putin", "Vladimir", "Putin's", "Zelenskyy", "Zelensky’s", "De", "de", "Vries", "van",
+    "der", "Berg", "Sea", "of", "Azov", "Kerch", "Strait", "NATO", "SUVs", "U.S.", "E.U.",
+    "Reserve", "Bank", "Australia", "RBA", "Korvan", "Motors", "Cedar", "Ridge", "Fire",
+    "Russian", "President", "Prime", "Minister", "The", "the", "Despite", "Meanwhile", "North",
+    "Korea", "New", "York", "Russian-held", "Mr", "Dr.", "Key", "Details:", "said", "says",
+    "talks", "sanctions", "running", "reported", "amid", "and", "to", "&", "-", "–", "on",
+    "in", "rate", "rates", "cut", "holds", "raised", "its", "key", "interest", "March", "march",
+    "May", "June", "Sept.", "jan", "20", "21st", "3", "12,400", "2024", "1999", "7.5", "$5",
+    "€3.2", "£40m", "₽9", "bn", "million", "thousand", "%", "percent", "people", "acres",
+    "homes", "km", "tonnes", "degrees", "magnitude", "magnitude-6.1", "contained",
+    "containment", "since", "following", "quake", "Émile", "São", "Paulo", "Øresund", "a",
+    "x", "I", "it's", "well-known", "co-founder", "A1", "B-52", "...", "…", ",", ".", "!", "?",
+    "?\"", "”", "(", ")", ":", ";", "1.", "2)", "•", "*", "—", "'", "’",
+]
+_SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "\n\n", ". ", ", ", "\t"]
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_PIECES), max_size=60))
+    seps = draw(st.lists(st.sampled_from(_SEPARATORS), min_size=len(words), max_size=len(words)))
+    return "".join(w + s for w, s in zip(words, seps, strict=True))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_texts(), body=_texts())
+def test_live_extractor_matches_the_reference(title: str, body: str) -> None:
+    _same_output(title, body)
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=st.text(max_size=40), body=st.text(max_size=300))
+def test_live_extractor_matches_the_reference_on_any_text(title: str, body: str) -> None:
+    _same_output(title, body)
+
+
+def test_live_extractor_matches_the_reference_on_the_corpora() -> None:
+    for corpus, articles in _corpora().items():
+        if corpus.startswith("seed ") and not (SEEDS / corpus[5:]).exists():
+            continue
+        for title, body in articles():
+            _same_output(title, body)
+
+
+def _write() -> None:
+    """Record the fingerprints with the code as it is now (only on purpose)."""
+    out: dict[str, list[str]] = {}
+    for corpus, articles in _corpora().items():
+        if corpus.startswith("seed ") and not (SEEDS / corpus[5:]).exists():
+            raise SystemExit(f"{corpus} is missing: cannot record the full golden file")
+        out[corpus] = _fingerprints(articles())
+    GOLDEN.write_text(json.dumps(out, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {sum(map(len, out.values()))} fingerprints to {GOLDEN}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        raise SystemExit("usage: tests/test_features_golden.py --write")
+    sys.path.insert(0, str(ROOT))
+    _write()
