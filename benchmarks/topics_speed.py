@@ -1,0 +1,216 @@
+"""Topic assignment speed at import: milliseconds per article, before and after a change.
+
+Importing 1,000,000 articles has a budget of about 1 ms per article for everything derived
+from it (stories and topics), so topic assignment must stay near 0.1 ms. Two figures:
+
+* ``evaluate``: :meth:`reader.topics.TopicEvaluator.topics_for` alone, for the 11 default
+  topics plus four user topics (phrases, prefixes, AND/OR/NOT);
+* ``assign``: :func:`reader.storage.topics.assign_topics` over freshly stored articles, as the
+  import calls it once per file (reading the rows, scoring, writing assignments and counts).
+
+The text is realistic in the ways that cost time: real article bodies from the seed files,
+new articles recombined from the seeds' sentences and :mod:`benchmarks.synth`'s write-ups,
+and a few never-seen-before names and numbers in every article (the long tail of a real
+library's vocabulary, which no cache can have seen).
+
+``--before REV`` runs the same measurements on the ``reader/`` package of a git revision
+(extracted with ``git archive`` into a temporary folder) and prints both:
+
+    .venv/bin/python benchmarks/topics_speed.py --before HEAD~3
+    .venv/bin/python benchmarks/topics_speed.py -n 20000 --store 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_CODE_ENV = "BROADSHEET_BENCH_CODE"
+# The package under test: this checkout, or an extracted revision (set by --before).
+sys.path.insert(0, os.environ.get(_CODE_ENV, str(ROOT)))
+sys.path.insert(1, str(ROOT))  # benchmarks.synth always comes from this checkout
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+#: User topics as a reader might write them: the language's phrases, prefixes and operators.
+USER_RULES = [
+    '"Kerch Strait" AND (oil OR spill*)',
+    "(sanction* OR tariff*) NOT (football OR olympic*)",
+    '"grain corridor" OR (port AND expan*) OR "black sea"',
+    '(cyber* OR hack*) AND (attack* OR breach*) OR "air defen"*',
+]
+
+_SYLLABLES = ["ka", "lo", "mir", "zet", "vo", "ran", "dus", "pel", "yi", "shor", "ten", "gra"]
+
+
+def _seed_articles() -> list[tuple[str, str]]:
+    from reader.importers import open_import
+
+    out: list[tuple[str, str]] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        with open_import(path) as parsed:
+            out.extend((a.title, a.body) for a in parsed.articles)
+    return out
+
+
+def corpus(n: int, seed: int = 11) -> list[tuple[str, str]]:
+    """``n`` distinct (title, body) pairs: seed articles, recombinations, synthetic write-ups."""
+    from benchmarks.synth import articles as synth_articles
+
+    rng = random.Random(seed)
+    real = _seed_articles()
+    synth = list(synth_articles(max(n // 2, 1), seed=seed))
+    sentences = [s for _, body in real for s in re.split(r"(?<=[.!?])\s+", body) if s]
+    sentences += [s for _, body in synth[:2000] for s in re.split(r"(?<=[.!?])\s+", body) if s]
+    out: list[tuple[str, str]] = list(dict.fromkeys(real))
+    k = 0
+    while len(out) < n:
+        rare = [
+            "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+            + str(rng.randint(0, 99999))
+            for _ in range(rng.randint(2, 6))
+        ]
+        if k % 2 and real:
+            title = rng.choice(real)[0]
+            picked = rng.sample(sentences, rng.randint(6, 14))
+            body = " ".join(picked) + f" {rare[0]} spoke to {' and '.join(rare[1:])}."
+        else:
+            title, body = synth[k % len(synth)]
+            body += f" Reported by {' '.join(rare)}."
+        out.append((f"{title} {rare[0]}" if k % 3 == 0 else title, body))
+        k += 1
+    return list(dict.fromkeys(out))[:n]  # distinct, as stored articles are
+
+
+def _rules(db: object | None = None) -> tuple[list[object], object]:
+    from reader.topics import TopicRule, load_taxonomy
+
+    taxonomy = load_taxonomy()
+    rules = [TopicRule(i + 1, spec.rule, spec.threshold) for i, spec in
+             enumerate(taxonomy.topics)]
+    base = len(rules) + 1
+    rules += [TopicRule(base + i, rule, 0.0) for i, rule in enumerate(USER_RULES)]
+    return rules, taxonomy.weights
+
+
+def measure_evaluate(texts: Sequence[tuple[str, str]], repeats: int) -> dict[str, float]:
+    """Best-of-``repeats`` ms/article of ``topics_for``; a fresh evaluator each time."""
+    from reader.topics import TopicEvaluator
+
+    rules, weights = _rules()
+    best = float("inf")
+    assigned = 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        evaluator = TopicEvaluator(rules, weights)  # type: ignore[arg-type]
+        assigned = sum(len(evaluator.topics_for(t, b)) for t, b in texts)
+        best = min(best, time.perf_counter() - start)
+    return {"ms": best * 1000 / len(texts), "assigned": assigned}
+
+
+def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """ms/article of one ``assign_topics`` call over freshly stored articles (one import)."""
+    from reader.library import Library
+    from reader.storage import articles as article_store
+    from reader.storage import topics as store
+    from reader.text import identity_hash
+    from reader.types import ParsedArticle
+
+    with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "lib.db") as lib:
+        for i, rule in enumerate(USER_RULES):
+            lib.add_topic(f"User {i}", rule)
+        db = lib.db
+        with db.atomic():
+            source = article_store.source_id(db, "Bench")
+            batch = [
+                article_store.NewArticle(
+                    ParsedArticle(title, body, k), source, identity_hash(title, body)
+                )
+                for k, (title, body) in enumerate(texts)
+            ]
+            ids = article_store.insert_articles(db, None, batch)
+        start = time.perf_counter()
+        with db.atomic():
+            store.assign_topics(db, ids)
+        elapsed = time.perf_counter() - start
+        rows = db.conn.execute("SELECT count(*) FROM article_topics").fetchone()[0]
+    return {"ms": elapsed * 1000 / len(texts), "assigned": rows}
+
+
+def _child(args: argparse.Namespace) -> int:
+    texts = corpus(args.n)
+    result = {"evaluate": measure_evaluate(texts, args.repeats)}
+    result["assign"] = measure_assign(texts[: args.store])
+    print(json.dumps(result))
+    return 0
+
+
+def _run(code: Path | None, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    env = dict(os.environ)
+    if code is not None:
+        env[_CODE_ENV] = str(code)
+    cmd = [sys.executable, __file__, "--child", "-n", str(args.n), "--store", str(args.store),
+           "--repeats", str(args.repeats)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    result: dict[str, dict[str, float]] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _extract(rev: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "reader", "resources"],
+        check=True, capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def _print(label: str, r: dict[str, dict[str, float]], n: int, store: int) -> None:
+    ev, asg = r["evaluate"], r["assign"]
+    print(f"{label}:")
+    print(f"  evaluate  topics_for      {ev['ms']:.4f} ms/article"
+          f"  ({n:,} articles, {int(ev['assigned']):,} assignments)")
+    print(f"  assign    assign_topics   {asg['ms']:.4f} ms/article"
+          f"  ({store:,} stored articles, {int(asg['assigned']):,} rows)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=20_000, help="articles scored in memory")
+    parser.add_argument("--store", type=int, default=5_000, help="articles stored and assigned")
+    parser.add_argument("--repeats", type=int, default=3, help="best of this many passes")
+    parser.add_argument("--before", metavar="REV", help="also measure this git revision")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return _child(args)
+    if not SEEDS.exists():
+        print(f"the seed files are needed: {SEEDS} does not exist", file=sys.stderr)
+        return 2
+    print(f"11 default topics + {len(USER_RULES)} user topics; {args.n:,} articles")
+    if args.before:
+        with tempfile.TemporaryDirectory() as tmp:
+            before = _run(_extract(args.before, Path(tmp)), args)
+        _print(f"before ({args.before})", before, args.n, args.store)
+    after = _run(None, args)
+    _print("after (this checkout)", after, args.n, args.store)
+    if args.before:
+        for part in ("evaluate", "assign"):
+            same = before[part]["assigned"] == after[part]["assigned"]
+            print(f"  {part}: {before[part]['ms'] / after[part]['ms']:.1f}x faster,"
+                  f" same number of assignments: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
