@@ -515,15 +515,24 @@ _DESCRIPTORS = frozenset(
 )
 
 
+#: Entries each per-word memo below keeps before it starts over (a memory bound: news
+#: vocabulary is small next to the number of words read, so most lookups hit).
+_MEMO_LIMIT = 100_000
+
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9\-’'\.&]*|\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[•\-–—*·▪●])\s*")
 _HEADING_PREFIX = re.compile(r"^([A-Z][\w’'\- ]{1,60}):\s+")
 _FINAL_PUNCT = re.compile(r"[.!?\"”]$")
+_FINAL_PUNCT_CHARS = frozenset(".!?\"”")
+#: The characters a list mark can start with after stripping (digits are tested apart).
+_LIST_MARK_STARTS = frozenset("•-–—*·▪●")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
 # Two lowercase words of four letters or more after the first word: the title is written in
 # sentence case, not Title Case, so its capitalised words are names.
+_FOLD_ENDING = re.compile(r"(?:iy|yy|ij|ii|yi)$")
+_DOUBLED = re.compile(r"(.)\1")
 _SENTENCE_CASE = re.compile(r"\s[a-z]{4,}\b.*\s[a-z]{4,}\b")
 
 
@@ -553,82 +562,148 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper()
 
 
+_ACRONYMS: dict[str, bool] = {}
+
+
 def _is_acronym(token: str) -> bool:
+    known = _ACRONYMS.get(token)
+    if known is not None:
+        return known
     letters = [c for c in token if c.isalpha()]
     if len(letters) >= 4 and token.endswith("s"):
         letters = letters[:-1]  # a plural acronym: "SUVs", "MPs"
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    answer = len(letters) >= 2 and all(c.isupper() for c in letters)
+    if len(_ACRONYMS) > _MEMO_LIMIT:
+        _ACRONYMS.clear()
+    _ACRONYMS[token] = answer
+    return answer
 
 
 def _sentences(text: str) -> list[str]:
     """Split prose into sentences, dropping headings and list labels ("1. Arrests Made:")."""
     out: list[str] = []
     for line in text.splitlines():
-        line = _LIST_MARK.sub("", line.strip())
+        line = line.strip()
         if not line:
             continue
-        words = line.split()
-        # A short line without final punctuation is a heading ("Economic Context").
-        if len(words) <= 8 and not _FINAL_PUNCT.search(line):
+        first = line[0]
+        if first in _LIST_MARK_STARTS or first.isdigit():  # else the mark cannot match
+            line = _LIST_MARK.sub("", line)
+            if not line:
+                continue
+        # A short line without final punctuation is a heading ("Economic Context"). The
+        # line holds no newline, so _FINAL_PUNCT is a test of its last character.
+        if line[-1] not in _FINAL_PUNCT_CHARS and len(line.split()) <= 8:
             continue
-        heading = _HEADING_PREFIX.match(line)
-        if heading and len(heading.group(1).split()) <= 6:
-            line = line[heading.end() :]
+        if "A" <= line[0] <= "Z" and ":" in line:  # else _HEADING_PREFIX cannot match
+            heading = _HEADING_PREFIX.match(line)
+            if heading and len(heading.group(1).split()) <= 6:
+                line = line[heading.end() :]
         out.extend(s for s in _SENTENCE_END.split(line) if s.strip())
     return out
 
 
+#: Facts about one raw token that ``_runs`` reads, memoised by the token (news vocabulary is
+#: small next to the number of tokens read). Indexes into the tuple:
+_LOW = 0  # starts with a lowercase letter
+_PART = 1  # is a surname particle as written ("de", "van")
+_ALPHA = 2  # starts with a letter
+_CLEAN = 3  # the token cleaned (_clean)
+_NAMEY = 4  # cleaned, it is capitalised and neither a common word nor a demonym
+_ENDS = 5  # a possessive: the name ends with it
+_LINK = 6  # a lowercase connector or particle ("of", "van") that may join two name parts
+_PART_LOWER = 7  # lowercased, it is a particle
+_STARTS = 8  # cleaned, it is capitalised and not a common word (a name may follow)
+_CAP = 9  # cleaned, it is capitalised
+_TokenInfo = tuple[bool, bool, bool, str, bool, bool, bool, bool, bool, bool]
+_TOKEN_INFO: dict[str, _TokenInfo] = {}
+
+
+def _token_info(raw: str) -> _TokenInfo:
+    if len(_TOKEN_INFO) > _MEMO_LIMIT:
+        _TOKEN_INFO.clear()
+    token = _clean(raw)
+    lower = token.lower()
+    cap = _is_cap(token)
+    info = (
+        raw[0].islower(),
+        raw in _PARTICLES,
+        raw[:1].isalpha(),
+        token,
+        cap and lower not in _COMMON and lower not in _DEMONYMS,
+        raw != token and raw.rstrip(".") != token,
+        (lower in _CONNECTORS or lower in _PARTICLES) and not cap,
+        lower in _PARTICLES,
+        cap and lower not in _COMMON,
+        cap,
+    )
+    _TOKEN_INFO[raw] = info
+    return info
+
+
+def _close(current: list[str], runs: list[tuple[list[str], bool]], at_start: bool) -> None:
+    """End the current run: drop trailing connectors and particles, keep what is left."""
+    while current and (current[-1].lower() in _CONNECTORS or current[-1] in _PARTICLES):
+        current.pop()
+    if current:
+        runs.append((current.copy(), at_start))
+    current.clear()
+
+
 def _runs(sentence: str) -> list[tuple[list[str], bool]]:
-    """Runs of capitalised tokens in one sentence; the flag says the run starts it."""
-    tokens = [m.group(0) for m in _TOKEN.finditer(sentence)]
+    """Runs of capitalised tokens in one sentence; the flag says the run starts it.
+
+    The per-token tests are memoised (:func:`_token_info`); most tokens are lowercase words
+    outside any run and cost one tuple lookup.
+    """
+    tokens = _TOKEN.findall(sentence)
+    infos: list[_TokenInfo | None] = list(map(_TOKEN_INFO.get, tokens))
+    if None in infos:
+        infos = [_TOKEN_INFO.get(t) or _token_info(t) for t in tokens]
+    facts: list[_TokenInfo] = infos  # type: ignore[assignment]
     runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
     start_index = 0
-    first_word = next((i for i, t in enumerate(tokens) if t[:1].isalpha()), -1)
+    first_word = next((i for i, f in enumerate(facts) if f[_ALPHA]), -1)
+    last = len(tokens) - 1
 
-    def close() -> None:
-        while current and (current[-1].lower() in _CONNECTORS or current[-1] in _PARTICLES):
-            current.pop()
-        if current:
-            runs.append((list(current), start_index == first_word))
-        current.clear()
-
-    def name_follows(index: int) -> bool:
-        nxt = _clean(tokens[index + 1]) if index + 1 < len(tokens) else ""
-        return _is_cap(nxt) and nxt.lower() not in _COMMON
-
-    for index, raw in enumerate(tokens):
-        if not current and raw[0].islower():
-            if raw in _PARTICLES and name_follows(index):
-                start_index = index  # "Prime Minister van Dam": the particle starts the name
-                current.append(raw)
-            continue  # the common case: a lowercase word outside any name run
-        if not raw[:1].isalpha():
-            close()
-            continue
-        token = _clean(raw)
-        lower = token.lower()
-        if _is_cap(token) and lower not in _COMMON and lower not in _DEMONYMS:
-            if not current:
+    for index, info in enumerate(facts):
+        if not current:
+            if info[_LOW]:
+                if info[_PART] and index < last and facts[index + 1][_STARTS]:
+                    start_index = index  # "Prime Minister van Dam": the particle starts it
+                    current.append(tokens[index])
+                continue  # the common case: a lowercase word outside any name run
+            if info[_ALPHA] and info[_NAMEY]:
                 start_index = index
-            current.append(token)
-            if raw != token and raw.rstrip(".") != token:  # possessive ends the name
-                close()
-        elif current and (lower in _CONNECTORS or lower in _PARTICLES) and not _is_cap(token):
-            if name_follows(index) or (
-                lower in _PARTICLES
-                and index + 2 < len(tokens)
-                and tokens[index + 1] in _PARTICLES
-                and name_follows(index + 1)
-            ):
-                current.append(token)  # "Sea of Azov", "Pieter van der Berg"
-            else:
-                close()
-        else:
-            close()
-            if _is_cap(token) and index == first_word:
+                current.append(info[_CLEAN])
+                if info[_ENDS]:  # possessive ends the name
+                    _close(current, runs, start_index == first_word)
+            elif info[_ALPHA] and info[_CAP] and index == first_word:
                 start_index = -1
-    close()
+            continue
+        if not info[_ALPHA]:
+            _close(current, runs, start_index == first_word)
+            continue
+        if info[_NAMEY]:
+            current.append(info[_CLEAN])
+            if info[_ENDS]:
+                _close(current, runs, start_index == first_word)
+        elif info[_LINK]:
+            if (index < last and facts[index + 1][_STARTS]) or (
+                info[_PART_LOWER]
+                and index + 1 < last
+                and facts[index + 1][_PART]
+                and facts[index + 2][_STARTS]
+            ):
+                current.append(info[_CLEAN])  # "Sea of Azov", "Pieter van der Berg"
+            else:
+                _close(current, runs, start_index == first_word)
+        else:
+            _close(current, runs, start_index == first_word)
+            if info[_CAP] and index == first_word:
+                start_index = -1
+    _close(current, runs, start_index == first_word)
     return runs
 
 
@@ -726,16 +801,14 @@ def extract_entities(title: str, body: str) -> list[Entity]:
     Title words count only when the body confirms them as names (titles are Title Case, so
     every title word looks like a name).
     """
-    sentences = _sentences(body)
-    found: list[tuple[list[str], bool]] = []
-    for sentence in sentences:
-        found.extend(_runs(sentence))
+    found = [run for sentence in _sentences(body) for run in _runs(sentence)]
     # Words the article capitalises somewhere other than a sentence start.
     mid_caps = {w for words, at_start in found for w in (words[1:] if at_start else words)}
     lowered = set(_LOWER_WORD.findall(body))
+    title_runs = _runs(title)
     if _SENTENCE_CASE.search(title):
         # A sentence-case title capitalises only names after its first word.
-        for words, at_start in _runs(title):
+        for words, at_start in title_runs:
             mid_caps.update(words[1:] if at_start else words)
 
     surfaces: Counter[str] = Counter()
@@ -760,7 +833,7 @@ def extract_entities(title: str, body: str) -> list[Entity]:
         surfaces[" ".join(words)] += 1
 
     body_names = set(surfaces)
-    for words, _ in _runs(title):
+    for words, _ in title_runs:
         name = " ".join(words)
         if name in body_names:
             surfaces[name] += 1
@@ -778,8 +851,8 @@ def fold_surname(word: str, *, person: bool = True) -> str:
     key = word.lower()
     if person:
         key = key.replace("j", "y")
-    key = re.sub(r"(?:iy|yy|ij|ii|yi)$", "y", key)
-    return re.sub(r"(.)\1", r"\1", key)
+    key = _FOLD_ENDING.sub("y", key)
+    return _DOUBLED.sub(r"\1", key)
 
 
 def entity_key(display: str, kind: str) -> str:
@@ -802,20 +875,37 @@ def facet_name(entity: Entity) -> str:
     return " ".join([surname[0][:1].upper() + surname[0][1:], *surname[1:]])
 
 
+#: surface -> (its words, person-like, key as a person, key as a name): the same names
+#: recur across the articles of a library, so each is analysed once.
+_SURFACES: dict[str, tuple[list[str], bool, str, str]] = {}
+
+
+def _surface_facts(surface: str) -> tuple[list[str], bool, str, str]:
+    facts = _SURFACES.get(surface)
+    if facts is None:
+        if len(_SURFACES) > _MEMO_LIMIT:
+            _SURFACES.clear()
+        words = surface.split()
+        person = _person_like(words)
+        facts = (words, person, person_key(words) if person else "", name_key(surface))
+        _SURFACES[surface] = facts
+    return facts
+
+
 def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
     """Merge "Vladimir Putin" and "Putin" (and "Putin" alone) under the surname key."""
     entities: dict[str, list[object]] = {}  # key -> [display, mentions, kind]
     singles = {s for s in surfaces if " " not in s}
     for surface, count in surfaces.most_common():
-        words = surface.split()
-        if _person_like(words) and not (
+        words, person, key_as_person, key_as_name = _surface_facts(surface)
+        if person and not (
             # Someone's first name is not used alone; a company's ("Korvan Vista") is.
             len(words) == 2 and words[0] in singles and words[1] not in singles
         ):
-            key = person_key(words)
+            key = key_as_person
             kind = "person"
         else:
-            key = name_key(surface)
+            key = key_as_name
             kind = "name"
         slot = entities.get(key)
         if slot is None:
