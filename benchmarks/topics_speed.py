@@ -33,6 +33,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.query.matcher import Weights
+    from reader.topics import TopicRule
 
 ROOT = Path(__file__).resolve().parent.parent
 _CODE_ENV = "BROADSHEET_BENCH_CODE"
@@ -92,7 +97,7 @@ def corpus(n: int, seed: int = 11) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))[:n]  # distinct, as stored articles are
 
 
-def _rules(db: object | None = None) -> tuple[list[object], object]:
+def _rules() -> tuple[list[TopicRule], Weights]:
     from reader.topics import TopicRule, load_taxonomy
 
     taxonomy = load_taxonomy()
@@ -112,7 +117,7 @@ def measure_evaluate(texts: Sequence[tuple[str, str]], repeats: int) -> dict[str
     assigned = 0
     for _ in range(repeats):
         start = time.perf_counter()
-        evaluator = TopicEvaluator(rules, weights)  # type: ignore[arg-type]
+        evaluator = TopicEvaluator(rules, weights)
         assigned = sum(len(evaluator.topics_for(t, b)) for t, b in texts)
         best = min(best, time.perf_counter() - start)
     return {"ms": best * 1000 / len(texts), "assigned": assigned}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.errors import RuleSyntaxError
-from reader.query import And, Matcher, Not, Or, Term, parse_rule, parse_search, to_fts
+from reader.query import And, Matcher, Not, Or, Term, fold, parse_rule, parse_search, to_fts
+from reader.query.matcher import Field
+from reader.query.scan import TermScanner, tokenize
 
 
 def fts_table() -> sqlite3.Connection:
@@ -176,3 +179,75 @@ def test_matcher_weights_title_above_body() -> None:
     assert in_title is not None and in_body is not None
     assert in_title > in_body
     assert matcher.score("Nothing", "here") is None
+
+
+# --------------------------------------------------------------------------- the fast scanner
+
+_FTS_TOKEN = re.compile(r"[^\W_]+")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oil-and-GAS: 2025's  prices\trose_sharply\x0b\x0c!",
+        "Zélensky met Erdoğan in İstanbul",
+        "\u212a is the Kelvin sign; ﬁne ligature; ①②",
+        "",
+        "   ",
+        "snake_case and CamelCase and digits 123abc",
+    ],
+)
+def test_tokenize_is_the_fts_fold_and_split(text: str) -> None:
+    assert tokenize(text) == _FTS_TOKEN.findall(fold(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_tokenize_equals_the_regex_on_any_text(text: str) -> None:
+    assert tokenize(text) == _FTS_TOKEN.findall(fold(text))
+
+
+SCAN_WORDS = ["oil", "oils", "oily", "spill", "very", "gas", "kerch", "strait", "o", "Óil"]
+SCAN_TERMS = [
+    Term(("oil",)), Term(("oil",), prefix=True), Term(("o",), prefix=True), Term(("gas",)),
+    Term(("kerch", "strait")), Term(("strait", "oil"), prefix=True), Term(("very", "very")),
+    Term(("oil", "oil")), Term(("spill", "oil", "gas")), Term(("oi",), prefix=True),
+    Term(("very", "very", "very"), prefix=True),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*SCAN_WORDS, "Kerch-Strait", "oil_spill", ",", "."]), max_size=25)
+    .map(" ".join),
+    st.integers(min_value=1, max_value=4),
+)
+def test_scanner_counts_like_the_reference_field(text: str, limit: int) -> None:
+    """Exact, prefix and (overlapping) phrase counts equal Field.count's, phrase counts
+    stopping at ``limit``; with ``limit`` 1 only presence is promised."""
+    scanner = TermScanner(SCAN_TERMS)
+    field = Field(text)
+    got = scanner.scan(text, limit)
+    counts = {i: field.count(t) for i, t in enumerate(scanner.terms) if field.count(t)}
+    assert got.keys() == counts.keys()
+    for term_id, n in counts.items():
+        if limit == 1:
+            assert 1 <= got[term_id] <= n
+        elif len(scanner.terms[term_id].tokens) == 1:
+            assert got[term_id] == n
+        else:
+            assert got[term_id] == min(n, limit)
+
+
+def test_scanner_forgets_and_relearns_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reader.query.scan as scan
+
+    monkeypatch.setattr(scan, "MAX_REMEMBERED", 5)
+    scanner = TermScanner(SCAN_TERMS)
+    texts = [f"word{i} oil spill oil gas very very very kerch strait oily" for i in range(20)]
+    for text in texts:
+        field = Field(text)
+        expected = {i: min(field.count(t), 3) if len(t.tokens) > 1 else field.count(t)
+                    for i, t in enumerate(scanner.terms) if field.count(t)}
+        assert scanner.scan(text, 3) == expected
+    assert len(scanner._memory.entries) <= 5 + len(set(texts[-1].split()))

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import random
+import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.errors import Cancelled, InvalidOperation, NotFound, RuleSyntaxError
+from reader.importers import open_import
 from reader.library import Library
+from reader.query import Matcher, parse_rule, to_fts
+from reader.query.matcher import Doc, Weights
 from reader.storage import topics as store
-from reader.topics import load_taxonomy, rule_from_words
+from reader.topics import TopicEvaluator, TopicRule, load_taxonomy, rule_from_words
 
 DEFAULT_TOPICS = [
     "War & Conflict", "Diplomacy", "Politics", "Economy", "Energy", "Environment",
@@ -261,3 +268,160 @@ def test_assign_topics_is_idempotent(library: Library, seeds: tuple[Path, Path])
     ids = [r[0] for r in lib.db.conn.execute("SELECT id FROM articles")]
     store.assign_topics(lib.db, ids)
     assert counts(lib) == before
+
+
+# --------------------------------------------------------------------------- fast == reference
+
+#: User rules exercising the whole language: phrases, prefixes (also on a phrase's last word),
+#: AND/OR/NOT nested, implicit AND, a hyphenated word (a phrase), accents, a self-overlapping
+#: phrase, and an exclusion of a term that is also positive. (Rules have no field filters.)
+USER_RULES = [
+    '"Kerch Strait" AND (oil OR spill*)',
+    "(sanction* OR tariff*) NOT (football OR olympic*)",
+    '"grain corridor" OR (port AND expan*) OR "black sea"',
+    '(cyber* OR hack*) AND (attack* OR breach*) OR "air defen"*',
+    "drone* missile NOT (drone* AND peace)",
+    "Al-Rastan OR Zélensky OR (Putin AND (Trump OR Xi)) NOT \"very very\"",
+    "oil NOT oil",
+    '"oil oil" OR "war war war"*',
+]
+
+#: Words the synthetic articles are made of: every word of every rule (so most rules fire),
+#: endings for the prefixes, look-alikes that must not match, and punctuation and accents.
+_FILLER_TEXT = (
+    "the a of in said officials week reported Óil oil-spill oil_spill Kerch-Strait U.S. "
+    "sanctioned sanctions tariffs economies diplomatic nuclearisation warheads expansion "
+    "corridors drones Zelensky Zélensky ZELENSKY air-defence hacked hackers breach 2025 "
+    "very very very war war war warring , . ; : ! ?"
+)
+FILLER = _FILLER_TEXT.split()
+
+
+def _vocabulary() -> list[str]:
+    rules = [s.rule for s in load_taxonomy().topics] + USER_RULES
+    words = [w.strip('()"*') for r in rules for w in r.split()]
+    return [w for w in words if w and w not in ("AND", "OR", "NOT")] + FILLER
+
+
+def synthetic_articles(n: int, seed: int = 3) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    vocab = _vocabulary()
+    out = []
+    for _ in range(n):
+        title = " ".join(rng.choices(vocab, k=rng.randint(0, 8)))
+        body = " ".join(rng.choices(vocab, k=rng.randint(0, 120)))
+        out.append((title.capitalize(), body))
+    return out
+
+
+def _rules() -> list[TopicRule]:
+    taxonomy = load_taxonomy()
+    rules = [TopicRule(k, spec.rule, spec.threshold) for k, spec in enumerate(taxonomy.topics)]
+    return rules + [TopicRule(100 + k, r, 0.0) for k, r in enumerate(USER_RULES)]
+
+
+class Reference:
+    """The straightforward evaluation: every rule on its own, term by term, tree walked."""
+
+    def __init__(self, rules: list[TopicRule], weights: Weights) -> None:
+        self.matchers = [(r, Matcher(parse_rule(r.rule), weights)) for r in rules]
+
+    def topics_for(self, title: str, body: str) -> list[tuple[int, float]]:
+        doc = Doc(title, body)
+        out = []
+        for rule, matcher in self.matchers:
+            score = matcher.score_doc(doc)
+            if score is not None and score >= rule.threshold:
+                out.append((rule.topic_id, score))
+        return out
+
+
+WEIGHTS = [
+    load_taxonomy().weights,  # the bundled ones (body cap 1: presence only)
+    Weights(title_weight=3, body_weight=1, body_cap=3),  # mentions counted up to 3
+    Weights(title_weight=2, body_weight=0.5, body_cap=2),
+]
+
+
+@pytest.mark.parametrize("weights", WEIGHTS, ids=["bundled", "cap3", "cap2"])
+def test_fast_evaluator_equals_the_reference_on_seeds_and_synthetic_text(
+    weights: Weights, seeds: tuple[Path, Path]
+) -> None:
+    texts = []
+    for path in seeds:
+        with open_import(path) as parsed:
+            texts.extend((a.title, a.body) for a in parsed.articles)
+    texts += synthetic_articles(300)
+    rules = _rules()
+    evaluator, reference = TopicEvaluator(rules, weights), Reference(rules, weights)
+    assigned = set()
+    for title, body in texts:
+        got = evaluator.topics_for(title, body)
+        assert got == reference.topics_for(title, body), (title, body[:200])
+        assigned.update(topic for topic, _ in got)
+    # The data reaches (nearly) every rule, so the comparison covers them.
+    assert len(assigned) >= len(rules) - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["oil", "oils", "Kerch", "Strait", "spill", "gas", "very",
+                              "Óil", "Kerch-Strait", "spilled", "peace", "drone"]), max_size=6),
+    st.lists(st.sampled_from(["oil", "oils", "Kerch", "Strait", "spill", "gas", "very",
+                              "Óil", "Kerch-Strait", "spilled", "peace", "drone", "."]),
+             max_size=30),
+)
+def test_plain_user_rules_match_exactly_as_fts5_does(title: list[str], body: list[str]) -> None:
+    """Threshold 0 (user topics): the evaluator assigns exactly the articles FTS5 matches,
+    which is what re-evaluating a rule over the library uses."""
+    rules = [
+        '"kerch strait" AND (oil OR spill*)', "oil NOT gas", "(spill* OR gas) NOT (kerch strait)",
+        '"strait oil"*', "oil gas OR very", '"very very" NOT drone*', "Óil",
+    ]
+    doc = (" ".join(title), " ".join(body))
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO t VALUES (?, ?)", doc)
+    evaluator = TopicEvaluator(
+        [TopicRule(k, r, 0.0) for k, r in enumerate(rules)], load_taxonomy().weights
+    )
+    got = {topic for topic, _ in evaluator.topics_for(*doc)}
+    in_fts = {
+        k for k, r in enumerate(rules)
+        if conn.execute("SELECT 1 FROM t WHERE t MATCH ?", [to_fts(parse_rule(r))]).fetchall()
+    }
+    assert got == in_fts
+
+
+def test_import_assigns_what_the_reference_evaluation_gives(
+    library: Library, seeds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """End to end through assign_topics (cached evaluator, batched writes), seeds plus a
+    synthetic file, with user topics: the stored rows equal the reference evaluation."""
+    lib = library
+    for k, rule in enumerate(USER_RULES):
+        lib.add_topic(f"User {k}", rule)
+    synthetic = write_jsonl(tmp_path / "synthetic.jsonl", [
+        row(title or "untitled", body or "empty") for title, body in synthetic_articles(150, 9)
+    ])
+    lib.import_paths([*seeds, synthetic])
+    taxonomy = load_taxonomy()
+    rules = [
+        TopicRule(t.id, t.rule, taxonomy.threshold_for(t.name) if t.builtin else 0.0)
+        for t in lib.topics()
+    ]
+    stored = {
+        (a, t, s) for t, a, s in lib.db.conn.execute(
+            "SELECT topic_id, article_id, score FROM article_topics"
+        )
+    }
+    reference = Reference(rules, taxonomy.weights)
+    expected = {
+        (article_id, topic_id, score)
+        for article_id, title, body in lib.db.conn.execute("SELECT id, title, body FROM articles")
+        for topic_id, score in reference.topics_for(title, body)
+    }
+    assert stored == expected
+    assert counts(lib) == recounted(lib)

@@ -1,9 +1,11 @@
-"""Evaluate a query over one article's text in Python, with title-weighted scores.
+"""Evaluate one query over one article's text in Python, with title-weighted scores.
 
-Used at import time, where the articles just inserted are few and already in memory, so topic
-assignment does not depend on the FTS index being filled first. It folds text the way FTS5's
+This is the straightforward definition of what a rule means outside FTS5: each term is
+counted in the title and the body, and the tree is walked. It folds text the way FTS5's
 ``unicode61 remove_diacritics 2`` tokenizer does, so a rule matches here exactly when it would
-match in FTS5 (tests check the two agree).
+match in FTS5 (tests check the two agree). The import path scores many topics at once with
+:class:`reader.topics.TopicEvaluator` (over :mod:`reader.query.scan`), which tests check gives
+exactly this module's answers, only faster.
 
 Scoring is what keeps passing mentions out of a topic: each positive term scores
 ``title_weight`` if it appears in the title, plus ``body_weight`` per mention in the body (at
@@ -98,61 +100,6 @@ Counts = dict[Term, tuple[int, int]]
 _ZERO = (0, 0)
 
 
-class TermIndex:
-    """Every term of many rules, indexed so one pass over a document's distinct tokens counts
-    them all. Scoring eleven topics of ~50 terms term-by-term cost milliseconds per article;
-    walking the document's ~150 distinct tokens against dictionaries costs tens of µs.
-
-    Terms are numbered: counts are keyed by small ints, which hash in C (a frozen dataclass
-    hashes in Python, and that alone dominated the profile).
-    """
-
-    def __init__(self, terms: list[Term]) -> None:
-        self.id_of: dict[Term, int] = {}
-        self.exact: dict[str, list[int]] = {}
-        self.prefix: dict[str, list[int]] = {}
-        self.phrases: dict[str, list[tuple[int, Term]]] = {}
-        for term in terms:
-            if term in self.id_of:
-                continue
-            term_id = self.id_of[term] = len(self.id_of)
-            first = term.tokens[0]
-            if len(term.tokens) > 1:
-                self.phrases.setdefault(first, []).append((term_id, term))
-            elif term.prefix:
-                self.prefix.setdefault(first, []).append(term_id)
-            else:
-                self.exact.setdefault(first, []).append(term_id)
-        self.prefix_lengths = sorted({len(p) for p in self.prefix})
-
-    def counts(self, doc: Doc) -> dict[int, tuple[int, int]]:
-        """``term id -> (title mentions, body mentions)`` for the terms that occur."""
-        out: dict[int, tuple[int, int]] = {}
-        exact, prefix, phrases, lengths = self.exact, self.prefix, self.phrases, self.prefix_lengths
-        for slot, field in ((0, doc.title), (1, doc.body)):
-            found: dict[int, int] = {}
-            for tok, n in field.counts.items():
-                hit = exact.get(tok)
-                if hit:
-                    for term_id in hit:
-                        found[term_id] = found.get(term_id, 0) + n
-                size = len(tok)
-                for length in lengths:
-                    if length > size:
-                        break
-                    hit = prefix.get(tok[:length])
-                    if hit:
-                        for term_id in hit:
-                            found[term_id] = found.get(term_id, 0) + n
-                for term_id, term in phrases.get(tok, ()):
-                    found[term_id] = field.count(term)
-            for term_id, n in found.items():
-                if n:
-                    title, body = out.get(term_id, _ZERO)
-                    out[term_id] = (n, body) if slot == 0 else (title, n)
-        return out
-
-
 @dataclass(frozen=True, slots=True)
 class Weights:
     title_weight: float = 3.0
@@ -180,39 +127,6 @@ class Matcher:
     def score_doc(self, doc: Doc) -> float | None:
         return self.score_counts(self.counts(doc))
 
-    def bind(self, index: TermIndex) -> None:
-        """Prepare :meth:`score_ids` for counts made by ``index``.
-
-        Rules of the shape ``a OR b OR ... [NOT (x OR y ...)]`` (every default topic) are
-        decided from the few terms a document contains instead of walking the whole tree.
-        """
-        self._index = index
-        self._positive_ids = {index.id_of[t]: t for t in self._positive}
-        keep, drop = (self.node.keep, self.node.drop) if isinstance(self.node, Not) else (
-            self.node, None)
-        flat_keep = _flat_terms(keep)
-        flat_drop = _flat_terms(drop) if drop is not None else []
-        self._flat = flat_keep is not None and flat_drop is not None
-        self._exclude_ids = {index.id_of[t] for t in flat_drop or []}
-
-    def score_ids(self, counts: dict[int, tuple[int, int]]) -> float | None:
-        """Score from counts keyed by the bound index's term ids."""
-        if not self._flat:
-            id_of = self._index.id_of
-            by_term = {t: counts[id_of[t]] for t in self._terms if id_of[t] in counts}
-            return self.score_counts(by_term)
-        present = [i for i in counts if i in self._positive_ids]
-        if not present or any(i in self._exclude_ids for i in counts):
-            return None
-        w = self.weights
-        total = 0.0
-        for term_id in present:
-            in_title, in_body = counts[term_id]
-            total += (w.title_weight if in_title else 0.0) + w.body_weight * min(
-                in_body, w.body_cap
-            )
-        return total
-
     def score_counts(self, counts: Counts) -> float | None:
         """Score from precomputed counts (missing terms count as absent)."""
         if not _holds(self.node, counts):
@@ -232,15 +146,6 @@ class Matcher:
     def matches(self, title: str, body: str) -> bool:
         """Plain boolean match, as FTS5 would answer it."""
         return _holds(self.node, self.counts(Doc(title, body)))
-
-
-def _flat_terms(node: Node) -> list[Term] | None:
-    """The terms of a Term or an OR of Terms; None for any other shape."""
-    if isinstance(node, Term):
-        return [node]
-    if isinstance(node, Or) and all(isinstance(i, Term) for i in node.items):
-        return [i for i in node.items if isinstance(i, Term)]
-    return None
 
 
 def _holds(node: Node, counts: Counts) -> bool:

@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from reader.errors import InvalidOperation, NotFound
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.query import parse_rule, to_fts
-from reader.topics import TopicEvaluator, TopicRule, load_taxonomy
+from reader.topics import TopicEvaluator, TopicRule, evaluator_for, load_taxonomy
 from reader.types import Topic
 
 #: Rows per statement when ids are passed as parameters (below SQLite's variable limit).
@@ -175,8 +175,7 @@ def assign_topics(db: Database, article_ids: list[int]) -> None:
     """
     if not article_ids:
         return
-    taxonomy = load_taxonomy()
-    evaluator = TopicEvaluator(_rules(db), taxonomy.weights)
+    evaluator = evaluator_for(tuple(_rules(db)), load_taxonomy().weights)
     total: Counter[int] = Counter()
     unread: Counter[int] = Counter()
     with db.atomic():

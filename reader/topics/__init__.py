@@ -8,7 +8,7 @@ rules: every article the rule matches belongs to the topic.
 
 from __future__ import annotations
 
-from reader.topics.evaluate import TopicEvaluator, TopicRule
+from reader.topics.evaluate import TopicEvaluator, TopicRule, evaluator_for
 from reader.topics.taxonomy import Taxonomy, TopicSpec, load_taxonomy, rule_from_words
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "TopicEvaluator",
     "TopicRule",
     "TopicSpec",
+    "evaluator_for",
     "load_taxonomy",
     "rule_from_words",
 ]
