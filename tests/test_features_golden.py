@@ -149,6 +149,7 @@ def _same_output(title: str, body: str) -> None:
     assert live.dumps(got) == ref.dumps(want)
     assert got.phrase_text == want.phrase_text
     assert sorted(got.all_keys()) == sorted(want.all_keys())
+    assert got.all_keys() == got.all_keys()  # the cached keys, in the same order
     assert [tuple(vars_of(e)) for e in extract_entities(title, body)] == [
         tuple(vars_of(e)) for e in ref.extract_entities(title, body)
     ]
@@ -209,6 +210,31 @@ def test_live_extractor_matches_the_reference_on_the_corpora() -> None:
             continue
         for title, body in articles():
             _same_output(title, body)
+
+
+def test_a_hash_collision_keeps_the_first_phrase() -> None:
+    # "dblxtkv qkorn" and "ybaeh ygtbcecug" have the same 31-bit phrase hash.
+    body = "Dblxtkv qkorn ybaeh ygtbcecug, then dblxtkv qkorn again."
+    f = live.extract("", body, keep_phrase_text=True)
+    h = live.phrase_hash("dblxtkv", "qkorn")
+    assert h == live.phrase_hash("ybaeh", "ygtbcecug")
+    assert f.phrase_text[h] == "dblxtkv qkorn"
+    assert list(f.phrase_text.values()) == ["dblxtkv qkorn", "qkorn ybaeh", "ygtbcecug dblxtkv"]
+    _same_output("", body)
+    _same_output("", "Ybaeh ygtbcecug came first, and dblxtkv qkorn after it.")
+
+
+def test_all_keys_is_a_fresh_list_every_time() -> None:
+    f = live.loads(live.dumps(live.extract("Putin meets Xi", "Putin met Xi Jinping on 4 May.")))
+    first = f.all_keys()
+    assert "e:xi jinping" in first and "d:05-04" in first
+    first.append("x:mine")
+    second = f.all_keys()
+    assert second == first[:-1] and second is not f.all_keys()
+    # A key holding the cache's separator is returned whole, call after call.
+    odd = live.loads('{"e":{"a\\u0000b":1,"c":2},"n":[],"u":{},"d":[],"w":[],"p":[],"t":[]}')
+    assert odd.all_keys() == odd.all_keys() == ["e:a\x00b", "e:c"]
+    assert live.loads('{"e":{},"n":[],"u":{},"d":[],"w":[],"p":[],"t":[]}').all_keys() == []
 
 
 def _write() -> None:

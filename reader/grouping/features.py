@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -317,6 +318,9 @@ STOPWORDS = frozenset(
 )
 
 
+_KEY_SEP = "\x00"
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     """What grouping knows about one article."""
@@ -334,15 +338,33 @@ class Features:
     protagonist: str | None = None
     decisions: frozenset[str] = frozenset()  # "rate:cut" / "rate:hold" / "rate:raise"
     phrase_text: dict[int, str] = field(default_factory=dict, compare=False)
+    #: all_keys() joined by _KEY_SEP once built: not a feature, a cache (see all_keys).
+    _keys: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def all_keys(self) -> list[str]:
-        """Every key this article could be found by, tagged with its kind."""
+        """Every key this article could be found by, tagged with its kind.
+
+        A new list on every call (the caller may keep or change it). Grouping asks each
+        article for its keys several times, and building the strings is most of the cost,
+        so the first call keeps them joined in one string, which splits back several times
+        faster and holds a fraction of the list's memory (articles' features are held by
+        the thousand during an import).
+        """
+        joined = self._keys
+        if joined is not None:
+            return joined.split(_KEY_SEP)
         out = [f"e:{k}" for k in self.entities]
         out += [f"n:{v}" for v in self.numbers]
         out += [f"d:{d}" for d in self.dates]
         out += [f"y:{y}" for y in self.years]
         out += [f"w:{w}" for w in self.words]
         out += [f"p:{p}" for p in self.phrases]
+        if out:
+            joined = _KEY_SEP.join(out)
+            # Keys are never empty (they carry their kind), so the split gives them back
+            # unless one holds the separator itself; such an article is not cached.
+            if joined.count(_KEY_SEP) == len(out) - 1:
+                object.__setattr__(self, "_keys", joined)
         return out
 
 
@@ -397,10 +419,17 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with the given spans replaced by spaces (same length)."""
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    pieces: list[str] = []
+    done = 0  # text before this offset is already in pieces
+    for start, end in sorted(spans):  # spans may overlap: blank their union
+        if end <= done:
+            continue
+        start = max(start, done)
+        pieces.append(text[done:start])
+        pieces.append(" " * (end - start))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
@@ -479,20 +508,54 @@ _STEMS_LIMIT = 300_000
 def content_words(text: str) -> list[str]:
     if len(_STEMS) > _STEMS_LIMIT:
         _STEMS.clear()
-    get = _STEMS.get
-    out: list[str] = []
-    for w in _WORD.findall(text.lower()):
-        s = get(w)
-        if s is None:
-            s = _STEMS[w] = "" if w in STOPWORDS or len(w) <= 2 else stem(w)
-        if s:
-            out.append(s)
-    return out
+    found = _WORD.findall(text.lower())
+    stems: list[str | None] = list(map(_STEMS.get, found))
+    if None in stems:
+        for i, s in enumerate(stems):
+            if s is None:
+                w = found[i]
+                stems[i] = _STEMS[w] = "" if w in STOPWORDS or len(w) <= 2 else stem(w)
+    return list(filter(None, stems))
 
 
 def phrase_hash(a: str, b: str) -> int:
     """A stable 31-bit hash of a two-word phrase (stable across runs, unlike ``hash``)."""
     return zlib.crc32(f"{a} {b}".encode()) & 0x7FFFFFFF
+
+
+#: phrase -> phrase_hash(phrase): the same two-word phrases recur across a library, and a
+#: dict lookup is cheaper than encoding and hashing the phrase again.
+_PHRASE_HASHES: dict[str, int] = {}
+_PHRASE_HASHES_LIMIT = 200_000
+
+
+def _bigrams(words: list[str]) -> dict[int, str]:
+    """hash -> text of the article's two-word phrases, first phrase first for each hash.
+
+    The same as ``setdefault(phrase_hash(a, b), f"{a} {b}")`` over every pair of different
+    neighbours, done with C-level loops: each distinct phrase is hashed once (or looked up),
+    in order of first appearance.
+    """
+    if len(_PHRASE_HASHES) > _PHRASE_HASHES_LIMIT:
+        _PHRASE_HASHES.clear()
+    known = _PHRASE_HASHES
+    phrases = list(dict.fromkeys(map(" ".join, itertools.pairwise(words))))
+    if any(map(operator.eq, words, itertools.islice(words, 1, None))):
+        # A word next to itself ("a a") is no phrase.
+        same = {f"{a} {a}" for a, b in itertools.pairwise(words) if a == b}
+        phrases = [p for p in phrases if p not in same]
+    hashes: list[int | None] = list(map(known.get, phrases))
+    if None in hashes:
+        for i, h in enumerate(hashes):
+            if h is None:
+                phrase = phrases[i]
+                hashes[i] = known[phrase] = zlib.crc32(phrase.encode()) & 0x7FFFFFFF
+    bigrams: dict[int, str] = dict(zip(hashes, phrases, strict=True))  # type: ignore[arg-type]
+    if len(bigrams) < len(phrases):  # two phrases share a hash: the first one keeps it
+        bigrams = {}
+        for h, phrase in zip(hashes, phrases, strict=True):
+            bigrams.setdefault(h, phrase)  # type: ignore[arg-type]
+    return bigrams
 
 
 def extract(
@@ -511,10 +574,7 @@ def extract(
     _years |= date_years
     words = content_words(body)
     title_words = tuple(dict.fromkeys(content_words(title)))
-    bigrams: dict[int, str] = {}
-    for a, b in itertools.pairwise(words):
-        if a != b:
-            bigrams.setdefault(phrase_hash(a, b), f"{a} {b}")
+    bigrams = _bigrams(words)
     if len(bigrams) > t.MAX_PHRASES:
         # Keep the phrases made of the longest words: long words are the rare ones.
         ranked = sorted(bigrams.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -569,11 +629,18 @@ def loads(data: str) -> Features:
     raw = json.loads(data)
     entities: dict[str, int] = raw["e"]
     display: dict[str, str] = raw.get("en", {})
-    persons = set(raw.get("ek", []))
+    if display:
+        names = {k: display.get(k, k) for k in entities}
+    else:  # the common case: every name is shown as its key
+        names = dict(zip(entities, entities, strict=True))
+    kinds = dict.fromkeys(entities, "name")
+    for k in set(raw.get("ek", [])):
+        if k in kinds:
+            kinds[k] = "person"
     return Features(
         entities=entities,
-        names={k: display.get(k, k) for k in entities},
-        kinds={k: ("person" if k in persons else "name") for k in entities},
+        names=names,
+        kinds=kinds,
         numbers=frozenset(raw["n"]),
         units={u: frozenset(v) for u, v in raw["u"].items()},
         dates=frozenset(raw["d"]),
