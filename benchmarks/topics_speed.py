@@ -23,6 +23,7 @@ library's vocabulary, which no cache can have seen).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -33,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reader.query.matcher import Weights
@@ -108,22 +109,28 @@ def _rules() -> tuple[list[TopicRule], Weights]:
     return rules, taxonomy.weights
 
 
-def measure_evaluate(texts: Sequence[tuple[str, str]], repeats: int) -> dict[str, float]:
+def measure_evaluate(texts: Sequence[tuple[str, str]], repeats: int) -> dict[str, Any]:
     """Best-of-``repeats`` ms/article of ``topics_for``; a fresh evaluator each time."""
     from reader.topics import TopicEvaluator
 
     rules, weights = _rules()
     best = float("inf")
-    assigned = 0
+    results: list[list[tuple[int, float]]] = []
     for _ in range(repeats):
         start = time.perf_counter()
         evaluator = TopicEvaluator(rules, weights)
-        assigned = sum(len(evaluator.topics_for(t, b)) for t, b in texts)
+        results = [evaluator.topics_for(t, b) for t, b in texts]
         best = min(best, time.perf_counter() - start)
-    return {"ms": best * 1000 / len(texts), "assigned": assigned}
+    return {"ms": best * 1000 / len(texts), "assigned": sum(map(len, results)),
+            "digest": _digest(results)}
 
 
-def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, float]:
+def _digest(results: object) -> str:
+    """A fingerprint of the exact results, to compare two revisions' answers."""
+    return hashlib.sha256(repr(results).encode()).hexdigest()[:16]
+
+
+def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """ms/article of one ``assign_topics`` call over freshly stored articles (one import)."""
     from reader.library import Library
     from reader.storage import articles as article_store
@@ -148,8 +155,13 @@ def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, float]:
         with db.atomic():
             store.assign_topics(db, ids)
         elapsed = time.perf_counter() - start
-        rows = db.conn.execute("SELECT count(*) FROM article_topics").fetchone()[0]
-    return {"ms": elapsed * 1000 / len(texts), "assigned": rows}
+        rows = db.conn.execute(
+            "SELECT topic_id, article_id, score, unread FROM article_topics ORDER BY 1, 2"
+        ).fetchall()
+        stories = db.conn.execute("SELECT * FROM story_topics ORDER BY 1, 2").fetchall()
+        totals = db.conn.execute("SELECT id, total, unread FROM topics ORDER BY id").fetchall()
+    return {"ms": elapsed * 1000 / len(texts), "assigned": len(rows),
+            "digest": _digest((rows, stories, totals))}
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -160,14 +172,14 @@ def _child(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(code: Path | None, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+def _run(code: Path | None, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     env = dict(os.environ)
     if code is not None:
         env[_CODE_ENV] = str(code)
     cmd = [sys.executable, __file__, "--child", "-n", str(args.n), "--store", str(args.store),
            "--repeats", str(args.repeats)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-    result: dict[str, dict[str, float]] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, dict[str, Any]] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
@@ -180,7 +192,7 @@ def _extract(rev: str, into: Path) -> Path:
     return into
 
 
-def _print(label: str, r: dict[str, dict[str, float]], n: int, store: int) -> None:
+def _print(label: str, r: dict[str, dict[str, Any]], n: int, store: int) -> None:
     ev, asg = r["evaluate"], r["assign"]
     print(f"{label}:")
     print(f"  evaluate  topics_for      {ev['ms']:.4f} ms/article"
@@ -211,9 +223,9 @@ def main() -> int:
     _print("after (this checkout)", after, args.n, args.store)
     if args.before:
         for part in ("evaluate", "assign"):
-            same = before[part]["assigned"] == after[part]["assigned"]
+            same = before[part]["digest"] == after[part]["digest"]
             print(f"  {part}: {before[part]['ms'] / after[part]['ms']:.1f}x faster,"
-                  f" same number of assignments: {same}")
+                  f" identical results: {same}")
     return 0
 
 

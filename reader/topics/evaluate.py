@@ -42,7 +42,27 @@ class _Compiled:
     topic_id: int
     threshold: float
     positive: frozenset[int]  # ids of the terms that count for the rule (not after a NOT)
-    holds: Holds
+    #: For rules shaped ``a OR b ... [NOT (x OR y ...)]`` (every default topic): the rule
+    #: holds when a positive term is present and none of these is. None for other shapes.
+    exclude: frozenset[int] | None
+    holds: Holds  # the general test, for every shape
+
+
+def _any_of(node: Node, id_of: dict[Term, int]) -> frozenset[int] | None:
+    """The term ids of a Term or an OR of Terms; None for any other shape."""
+    if isinstance(node, Term):
+        return frozenset((id_of[node],))
+    if isinstance(node, Or) and all(isinstance(i, Term) for i in node.items):
+        return frozenset(id_of[i] for i in node.items if isinstance(i, Term))
+    return None
+
+
+def _exclusions(node: Node, id_of: dict[Term, int]) -> frozenset[int] | None:
+    if isinstance(node, Not):
+        if _any_of(node.keep, id_of) is None:
+            return None
+        return _any_of(node.drop, id_of)
+    return frozenset() if _any_of(node, id_of) is not None else None
 
 
 def _compile(node: Node, id_of: dict[Term, int]) -> Holds:
@@ -85,6 +105,7 @@ class TopicEvaluator:
                 r.topic_id,
                 r.threshold,
                 frozenset(id_of[t] for t in positive_terms(node)),
+                _exclusions(node, id_of),
                 _compile(node, id_of),
             )
             for r, node in parsed
@@ -120,7 +141,11 @@ class TopicEvaluator:
         tw, bw, cap = self._title_weight, self._body_weight, self._body_cap
         for k in sorted(touched):
             rule = self._rules[k]
-            if not rule.holds(found):
+            exclude = rule.exclude
+            if exclude is None:
+                if not rule.holds(found):
+                    continue
+            elif exclude and not exclude.isdisjoint(found):
                 continue
             score = 0.0
             for term_id in sorted(rule.positive.intersection(found)):
@@ -132,7 +157,7 @@ class TopicEvaluator:
         return out
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def evaluator_for(rules: tuple[TopicRule, ...], weights: Weights) -> TopicEvaluator:
     """One evaluator per set of rules, kept across imports so its word memory stays warm
     (and rules are not parsed again for every imported file)."""
