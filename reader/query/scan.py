@@ -54,8 +54,9 @@ def tokenize(text: str) -> list[str]:
 
 class _Memory:
     """Words already classified. Replaced as a whole (never cleared in place), so a scan
-    that holds a reference keeps a consistent view; entries are added before their word is
-    marked relevant, so a reader never sees a relevant word without its entry."""
+    that holds a reference keeps a consistent view. A word is marked relevant *before* it is
+    entered as known, so a scan in another thread that finds a word known also finds it
+    relevant (one that does not find it classifies it itself)."""
 
     __slots__ = ("entries", "relevant")
 
@@ -115,9 +116,10 @@ class TermScanner:
                 new = words
             entries, relevant = memory.entries, memory.relevant
             for word in new:
-                entry = entries[word] = self._classify(word)
+                entry = self._classify(word)
                 if entry is not _NOTHING:
                     relevant.add(word)
+                entries[word] = entry
         return memory
 
     def scan(self, text: str, limit: int = 1) -> dict[int, int]:
