@@ -236,7 +236,7 @@ def test_out_of_window_candidates_are_dropped_without_changing_any_story(
         imported = _clusters(lib)
         lib.regroup()
         regrouped = _clusters(lib)
-    assert dropped and all(n > 0 for n in dropped)  # both paths dropped some pairs
+    assert dropped and all(n > 0 for n in dropped)  # the import dropped some pairs
     monkeypatch.setattr(story_store, "_window_filter", lambda db, c, *args: dict(c))
     with Library.open(tmp_path / "plain.db") as lib:
         lib.import_paths([listing])

@@ -33,6 +33,20 @@ class Rarity:
         self.total = max(total, 1)
         self._log_total = math.log(self.total + 1)
         self._memo: dict[str, float] = {}
+        # key -> None when it is not specific, else (the interned key when it is shared by
+        # two or more articles, else None; its weight): all _side needs, in one lookup.
+        self._sides: dict[str, tuple[str | None, float] | None] = {}
+
+    def side_entry(self, key: str) -> tuple[str | None, float] | None:
+        """How :func:`_side` counts ``key`` (memoised, bounded like the weights)."""
+        w = self.idf(key)
+        entry = None
+        if w >= t.MIN_SPECIFIC_IDF:
+            entry = (sys.intern(key) if self.df.get(key, 1) >= 2 else None, w)
+        if len(self._sides) > _MEMO_LIMIT:
+            self._sides.clear()
+        self._sides[key] = entry
+        return entry
 
     def idf(self, key: str) -> float:
         w = self._memo.get(key)
@@ -104,6 +118,7 @@ class Prepared:
     words: Side
     phrases: Side
     title: str  # the title's content words joined, for token_set_ratio
+    rounds: frozenset[str] = frozenset()  # round figures among the numbers (_round_figures)
 
 
 def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
@@ -111,23 +126,24 @@ def _side(keys: Iterable[str], prefix: str, rarity: Rarity) -> Side:
     dict (a key held by one article is never shared: the rarity counts every article that
     grouping compares), but every specific key counts in the total. Kept keys carry their
     prefix and are interned, so the whole library shares one string per key."""
-    memo = rarity._memo
-    idf = rarity.idf
-    df_get = rarity.df.get
-    intern = sys.intern
-    floor = t.MIN_SPECIFIC_IDF
+    sides = rarity._sides
+    entry_of = rarity.side_entry
     kept: dict[str, float] = {}
     total = 0.0
     for k in keys:
         key = prefix + k
-        w = memo.get(key)
-        if w is None:
-            w = idf(key)
-        if w >= floor:
-            total += w
-            if df_get(key, 1) >= 2:
-                kept[intern(key)] = w
+        e = sides.get(key, _UNSEEN)
+        if e is _UNSEEN:
+            e = entry_of(key)
+        if e is not None:
+            total += e[1]
+            if e[0] is not None:
+                kept[e[0]] = e[1]
     return Side(kept, total) if total else _NO_SIDE
+
+
+#: Marks a key :func:`_side` has not looked up yet (None means "not specific").
+_UNSEEN: tuple[str | None, float] = ("", -1.0)
 
 
 def slim_features(f: Features) -> Features:
@@ -167,6 +183,7 @@ def prepare(f: Features, rarity: Rarity, *, slim: bool = False) -> Prepared:
         words=_side(f.words, "w:", rarity),
         phrases=_side(map(str, f.phrases), "p:", rarity),
         title=" ".join(f.title),
+        rounds=_round_figures(f.numbers),
     )
 
 
@@ -196,25 +213,45 @@ def title_similarity(a: Features, b: Features) -> float:
     return float(fuzz.token_set_ratio(" ".join(a.title), " ".join(b.title))) / 100.0
 
 
-def _round_match(values: frozenset[str], others: frozenset[str]) -> bool:
+def _round_figures(numbers: frozenset[str]) -> frozenset[str]:
+    """The numbers that are round figures able to stand for others: 100 or more with two
+    significant digits at most ("200,000", "18,000"); a rate or a magnitude never is.
+    Computed once per article, so a pair's conflict test parses no string it can skip."""
+    out = []
+    for x in numbers:
+        v = float(x)
+        if v >= 100 and float(f"{v:.2g}") == v:
+            out.append(x)
+    return frozenset(out)
+
+
+def _near(rounded: float, exact: float) -> bool:
+    return abs(rounded - exact) <= t.ROUNDING_TOLERANCE * max(rounded, exact)
+
+
+def _round_match(
+    values: frozenset[str],
+    others: frozenset[str],
+    values_rounds: frozenset[str],
+    others_rounds: frozenset[str],
+) -> bool:
     """True when a value on one side is a round figure that another rounds to: "more than
-    200,000" for 214,000, "18,000 acres" for 18,200. Only round figures of 100 or more
-    (two significant digits at most) stand for others; a rate or a magnitude never does."""
-    for x in values:
+    200,000" for 214,000, "18,000 acres" for 18,200. ``*_rounds`` are each side's round
+    figures (:func:`_round_figures`), only those can stand for others."""
+    for x in values & values_rounds:
         vx = float(x)
-        for y in others:
-            vy = float(y)
-            for rounded, exact in ((vx, vy), (vy, vx)):
-                if (
-                    rounded >= 100
-                    and float(f"{rounded:.2g}") == rounded
-                    and abs(rounded - exact) <= t.ROUNDING_TOLERANCE * max(rounded, exact)
-                ):
-                    return True
+        if any(_near(vx, float(y)) for y in others):
+            return True
+    for y in others & others_rounds:
+        vy = float(y)
+        if any(_near(vy, float(x)) for x in values):
+            return True
     return False
 
 
-def _unit_conflicts(a: Features, b: Features) -> tuple[int, int]:
+def _unit_conflicts(
+    a: Features, b: Features, a_rounds: frozenset[str], b_rounds: frozenset[str]
+) -> tuple[int, int]:
     """(fixed, running): units both articles give with no value in common. A running unit
     ("~acre") is a figure that grows as the event develops, so its difference is weak."""
     fixed = running = 0
@@ -225,8 +262,8 @@ def _unit_conflicts(a: Features, b: Features) -> tuple[int, int]:
             and not (values & other)
             and not (values & b.numbers)
             and not (other & a.numbers)
-            and not _round_match(values, b.numbers)
-            and not _round_match(other, a.numbers)
+            and not _round_match(values, b.numbers, a_rounds, b_rounds)
+            and not _round_match(other, a.numbers, b_rounds, a_rounds)
         ):
             if unit.startswith("~"):
                 running += 1
@@ -257,7 +294,9 @@ def score_prepared(a: Prepared, b: Prepared, rarity: Rarity) -> tuple[float, boo
     title = (
         float(fuzz.token_set_ratio(a.title, b.title)) / 100.0 if a.title and b.title else 0.0
     )
-    score, accepted, _conflicts = _combine(fa, fb, names, numbers, dates, phrases, title)
+    score, accepted, _conflicts = _combine(
+        fa, fb, names, numbers, dates, phrases, title, a.rounds, b.rounds
+    )
     return score, accepted, phrases
 
 
@@ -269,8 +308,12 @@ def _combine(
     dates: float,
     phrases: float,
     title: float,
+    a_rounds: frozenset[str],
+    b_rounds: frozenset[str],
 ) -> tuple[float, bool, int]:
-    conflicts, running = _unit_conflicts(a, b) if a.units and b.units else (0, 0)
+    conflicts, running = (
+        _unit_conflicts(a, b, a_rounds, b_rounds) if a.units and b.units else (0, 0)
+    )
     penalty = conflicts * t.CONFLICT_PENALTY + running * t.RUNNING_CONFLICT_PENALTY
     if a.dates and b.dates and not (a.dates & b.dates):
         penalty += t.DATE_CONFLICT_PENALTY
@@ -327,7 +370,9 @@ def score_pair(a: Features, b: Features, rarity: Rarity) -> PairScore:
     bigrams = _overlap(pa.phrases, pb.phrases)
     phrases = (words + bigrams) / 2
     title = title_similarity(a, b)
-    score, accepted, conflicts = _combine(a, b, names, numbers, dates, phrases, title)
+    score, accepted, conflicts = _combine(
+        a, b, names, numbers, dates, phrases, title, pa.rounds, pb.rounds
+    )
     return PairScore(
         score=score,
         accepted=accepted,

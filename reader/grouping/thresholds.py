@@ -74,6 +74,11 @@ MAX_CANDIDATES = 40
 #: A candidate must share at least this much rarity weight (sum of IDF) in blocking keys.
 MIN_BLOCK_WEIGHT = 4.0
 
+#: An out-of-window candidate is tested as a possible re-post only when it shares at least
+#: this fraction of the article's own blocking weight: a re-post repeats the text, so it
+#: holds nearly all of the article's rare keys; a later look-alike event shares a few names.
+REPOST_BLOCK_SHARE = 0.8
+
 # --------------------------------------------------------------------------- scoring
 
 #: Keys rarer than this IDF (natural log) count as "specific" evidence; commoner ones

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -38,10 +38,11 @@ from reader.grouping.candidates import (
     block_df_cap,
     build_index,
     candidates_for,
+    candidates_near,
 )
 from reader.grouping.clusters import Constraints, Item, group
-from reader.grouping.entities import extract_entities, facet_name
 from reader.grouping.explain import explain
+from reader.grouping.pool import Extracted, extract_rows, extraction_pool
 from reader.grouping.representative import representative
 from reader.grouping.scoring import (
     Prepared,
@@ -168,29 +169,37 @@ def _df(db: Database, keys: Iterable[str]) -> dict[str, int]:
     return dict(DfCache(db).fetch(keys))
 
 
+def texts_of(db: Database, article_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """``(id, title, body)`` of articles, the input of feature extraction."""
+    return [(a, v[0], v[1]) for a, v in _articles(db, article_ids).items()]
+
+
 def compute_features(
     db: Database,
     article_ids: Sequence[int],
     cancelled: CancelCheck = never_cancelled,
     df: DfCache | None = None,
+    extracted: Sequence[Extracted] | None = None,
 ) -> dict[int, feat.Features]:
-    """Extract and store features, document frequencies and entities of new articles."""
-    rows = _articles(db, article_ids)
-    computed: dict[int, feat.Features] = {}
-    entity_rows: dict[int, dict[str, tuple[str, str]]] = {}
-    for n, (article_id, (title, body, _ts, _inf)) in enumerate(rows.items()):
-        if n % 200 == 0 and cancelled():
-            raise Cancelled("grouping")
-        entities = extract_entities(title, body)
-        f = feat.extract(title, body, entities=entities)
-        computed[article_id] = f
-        entity_rows[article_id] = {e.key: (facet_name(e), e.kind) for e in entities}
+    """Extract and store features, document frequencies and entities of new articles.
+
+    ``extracted`` gives them already extracted (by an :class:`ExtractionPool` worker while
+    the previous batch was being grouped); otherwise they are extracted here.
+    """
+    if extracted is None:
+        rows = texts_of(db, article_ids)
+        extracted = []
+        for start in range(0, len(rows), 200):
+            if cancelled():
+                raise Cancelled("grouping")
+            extracted.extend(extract_rows(rows[start : start + 200]))
+    computed = {e.article_id: e.features for e in extracted}
     db.conn.executemany(
         "INSERT OR REPLACE INTO article_features (article_id, data) VALUES (?, ?)",
-        [(a, feat.dumps(f)) for a, f in computed.items()],
+        [(e.article_id, e.data) for e in extracted],
     )
     (df or DfCache(db)).bump(computed.values())
-    entity_store.add_article_entities(db, entity_rows)
+    entity_store.add_article_entities(db, {e.article_id: e.entities for e in extracted})
     return computed
 
 
@@ -306,17 +315,30 @@ def assign_new_articles(
     df = DfCache(db)
     total = len(article_ids)
     progress(0, total, "grouping new articles")
-    for start in range(0, total, ASSIGN_BATCH):
-        batch = article_ids[start : start + ASSIGN_BATCH]
-        touched |= _assign_batch(db, batch, df, cancelled)
-        progress(min(total, start + len(batch)), total, "grouping new articles")
+    batches = [article_ids[i : i + ASSIGN_BATCH] for i in range(0, total, ASSIGN_BATCH)]
+    with extraction_pool(total) as pool:
+        # The next batch is extracted in the pool while this one is grouped here.
+        pending = pool.submit(texts_of(db, batches[0]))
+        for n, batch in enumerate(batches):
+            if cancelled():
+                pending.cancel()
+                raise Cancelled("grouping")
+            extracted = pending.result()
+            if n + 1 < len(batches):
+                pending = pool.submit(texts_of(db, batches[n + 1]))
+            touched |= _assign_batch(db, batch, df, cancelled, extracted)
+            progress(min(total, (n + 1) * ASSIGN_BATCH), total, "grouping new articles")
     return touched
 
 
 def _assign_batch(
-    db: Database, article_ids: list[int], df: DfCache, cancelled: CancelCheck
+    db: Database,
+    article_ids: list[int],
+    df: DfCache,
+    cancelled: CancelCheck,
+    extracted: Sequence[Extracted],
 ) -> set[int]:
-    new_feats = compute_features(db, article_ids, cancelled, df)
+    new_feats = compute_features(db, article_ids, cancelled, df, extracted)
     total = df.total()
     rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
     # Candidates: the best-weighted partners of each new article through its rare keys'
@@ -726,12 +748,12 @@ def regroup(
         index = build_index(keys)
         # With every article weighted in memory, grouping's names test comes first.
         in_memory = len(ids) <= cache.limit
-        candidates = _window_filter(
-            db,
-            _blocked(ids, keys, index, rarity, cancelled),
-            meta,
-            _names_differ(cache, rarity) if in_memory else None,
+        candidates, far = _blocked(
+            ids, keys, index, rarity, meta,
+            _names_differ(cache, rarity) if in_memory else None, cancelled,
         )
+        _keep_reposts(db, candidates, far)
+        del far
         del index, keys
         result = group(
             items,
@@ -753,7 +775,6 @@ def _window_filter(
     db: Database,
     candidates: Iterable[tuple[int, list[int]]],
     meta: Mapping[int, _Meta],
-    names_differ: Callable[[int, int], bool] | None = None,
 ) -> dict[int, list[int]]:
     """Drop the candidate pairs that grouping would score only to throw away.
 
@@ -761,16 +782,7 @@ def _window_filter(
     only as a re-post (re-posts ignore dates). So an out-of-window pair is kept only when
     :func:`reader.grouping.scoring.is_repost` holds for the two bodies, and grouping
     decides on the pairs left exactly what it decides on all of them (the order of a
-    candidate list does not matter to it: edges are ranked by score). In a dump spanning
-    months most blocking candidates are out of the window (a rare name recurs in unrelated
-    events), and the test of a body pair (lengths first) is far cheaper than weighing and
-    scoring an article that may be nowhere near in the library. Only the compared
-    prefixes of the articles still in question are read, one chunk at a time.
-
-    ``candidates`` may be a generator (a regroup never holds every list at once).
-    ``names_differ(a, b)``, when the caller has both articles weighted at hand, is
-    grouping's own first test (:func:`reader.grouping.scoring.names_fail`): a pair failing
-    it is never scored, so it cannot join even as a re-post, and needs no text comparison.
+    candidate list does not matter to it: edges are ranked by score).
     """
     inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
     window = t.DATE_WINDOW.total_seconds()
@@ -788,25 +800,34 @@ def _window_filter(
             if mb is None:
                 continue
             tb = mb[0]
-            # Same test as reader.grouping.clusters.within_window, inlined (millions of
-            # pairs in a full regroup).
+            # Same test as reader.grouping.clusters.within_window, inlined.
             if (
                 ta is None
                 or tb is None
                 or abs(ta - tb) <= (inferred_window if fa or mb[1] else window)
             ):
                 near.append(b)
-            elif names_differ is None or not names_differ(a, b):
+            else:
                 away.append(b)
         if away:
             far[a] = away
+    _keep_reposts(db, kept, far)
+    return kept
+
+
+def _keep_reposts(db: Database, kept: dict[int, list[int]], far: Mapping[int, list[int]]) -> None:
+    """Add to ``kept`` the out-of-window pairs of ``far`` that are re-posts.
+
+    In a dump spanning months most out-of-window candidates share a rare name with a
+    different event; the test of a body pair (lengths first, then the compared prefixes
+    only, one chunk at a time) is far cheaper than weighing and scoring them.
+    """
     # Each unordered pair once: from the lower id, or from the only side that lists it.
     questioned = [
         (a, b) for a, away in far.items() for b in away if a < b or a not in far.get(b, ())
     ]
     if not questioned:
-        return kept
-    # The compared prefixes only (not whole bodies): about 100 MB at 100,000 articles.
+        return
     compared: dict[int, str] = {}
     for chunk in _chunks(sorted({x for pair in questioned for x in pair})):
         marks = ",".join("?" * len(chunk))
@@ -830,16 +851,15 @@ def _window_filter(
             maybe.append((a, b))
     del compared, questioned
     if not maybe:
-        return kept
+        return
     bodies = _bodies(db, {x for pair in maybe for x in pair})
     for a, b in maybe:
         if is_repost(bodies[a], bodies[b]):
             # Either side may list the other: keep the pair wherever it was listed.
             if b in far.get(a, ()):
-                kept[a].append(b)
+                kept.setdefault(a, []).append(b)
             if a in far.get(b, ()):
-                kept[b].append(a)
-    return kept
+                kept.setdefault(b, []).append(a)
 
 
 def _repost_text(body: str) -> str:
@@ -853,14 +873,29 @@ def _blocked(
     keys: Mapping[int, Sequence[str]],
     index: Mapping[str, Sequence[int]],
     rarity: Rarity,
+    meta: Mapping[int, _Meta],
+    names_differ: Callable[[int, int], bool] | None,
     cancelled: CancelCheck,
-) -> Iterator[tuple[int, list[int]]]:
-    """Each article's blocking candidates, one list at a time."""
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """(near, far): each article's candidates in the date window, and the out-of-window
+    ones that may be re-posts (:func:`reader.grouping.candidates.candidates_near`).
+
+    ``names_differ(a, b)``, when the caller has both articles weighted at hand, is
+    grouping's own first test (:func:`reader.grouping.scoring.names_fail`): a far pair
+    failing it is never scored, so it cannot join even as a re-post.
+    """
+    near: dict[int, list[int]] = {}
+    far: dict[int, list[int]] = {}
     for n, a in enumerate(ids):
         if n % 2000 == 0 and cancelled():
             raise Cancelled("regroup")
         if a in keys:
-            yield a, candidates_for(a, keys[a], index, rarity)
+            near[a], away = candidates_near(a, keys[a], index, rarity, meta)
+            if away and names_differ is not None:
+                away = [b for b in away if not names_differ(a, b)]
+            if away:
+                far[a] = away
+    return near, far
 
 
 def _names_differ(

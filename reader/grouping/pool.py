@@ -1,0 +1,143 @@
+"""Feature extraction for large imports, in worker processes beside the grouping.
+
+Why: extracting an article's features (names, numbers, phrases) is pure text work that needs
+nothing from the library, while grouping a batch needs the batches before it. So a big
+import extracts batch *k + 1* in other processes while this one groups batch *k*; on a
+2-core machine that overlaps the two halves of the work instead of running them in turn.
+Worker processes (not threads) because both halves are Python code holding the GIL.
+
+Small imports never start a pool (starting a process costs more than extracting a few
+thousand articles), and a process that cannot have children (the window's daemonic import
+child) or a pool that breaks falls back to extracting in the calling process: the outcome
+is the same either way, only the speed differs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from reader.grouping import features as feat
+from reader.grouping.entities import extract_entities, facet_name
+
+#: Imports adding fewer articles than this extract in the calling process: a worker's
+#: start-up (a fresh interpreter importing the grouping code, ~0.3 s) would outweigh it.
+MIN_PARALLEL_ARTICLES = 6000
+
+#: Worker processes at most, whatever the core count: grouping in the calling process is the
+#: sequential half, and more extractors than it can consume only hold memory.
+MAX_WORKERS = 3
+
+#: One task's share of a batch: small enough to spread a batch over the workers.
+TASK_ARTICLES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One article's features, their stored JSON form and its names for the facets."""
+
+    article_id: int
+    features: feat.Features
+    data: str  # feat.dumps(features)
+    entities: dict[str, tuple[str, str]]  # entity key -> (display name, kind)
+
+
+def extract_rows(rows: Sequence[tuple[int, str, str]]) -> list[Extracted]:
+    """Extract ``(article id, title, body)`` rows (runs in a worker or in the caller)."""
+    out: list[Extracted] = []
+    for article_id, title, body in rows:
+        entities = extract_entities(title, body)
+        f = feat.extract(title, body, entities=entities)
+        out.append(
+            Extracted(
+                article_id,
+                f,
+                feat.dumps(f),
+                {e.key: (facet_name(e), e.kind) for e in entities},
+            )
+        )
+    return out
+
+
+class Pending:
+    """A batch handed to the pool: its tasks' futures, or the rows to extract here."""
+
+    def __init__(self, pool: ExtractionPool, rows: Sequence[tuple[int, str, str]]) -> None:
+        self._pool = pool
+        self._rows = rows
+        self._futures: list[Future[list[Extracted]]] = []
+        executor = pool.executor
+        if executor is not None:
+            try:
+                self._futures = [
+                    executor.submit(extract_rows, rows[i : i + TASK_ARTICLES])
+                    for i in range(0, len(rows), TASK_ARTICLES)
+                ]
+            except (BrokenProcessPool, RuntimeError):
+                pool.broken()
+                self._futures = []
+
+    def result(self) -> list[Extracted]:
+        if self._futures:
+            try:
+                return [e for future in self._futures for e in future.result()]
+            except (BrokenProcessPool, OSError):
+                self._pool.broken()
+        return extract_rows(self._rows)
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
+
+
+class ExtractionPool:
+    """Worker processes extracting features, or none (then everything runs in the caller)."""
+
+    def __init__(self, workers: int) -> None:
+        self.executor: ProcessPoolExecutor | None = None
+        if workers > 0:
+            try:
+                self.executor = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            except (OSError, ValueError):
+                self.executor = None
+
+    def submit(self, rows: Sequence[tuple[int, str, str]]) -> Pending:
+        return Pending(self, rows)
+
+    def broken(self) -> None:
+        """A worker died: carry on in the calling process."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+def workers_for(articles: int) -> int:
+    """How many extraction workers an import of ``articles`` new articles gets (0: none)."""
+    if articles < MIN_PARALLEL_ARTICLES or multiprocessing.current_process().daemon:
+        return 0  # too small to pay off, or this process may not have children
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 0
+    return max(1, min(MAX_WORKERS, cores - 1))
+
+
+@contextmanager
+def extraction_pool(articles: int) -> Iterator[ExtractionPool]:
+    """A pool sized for an import of ``articles`` new articles, shut down on leaving."""
+    pool = ExtractionPool(workers_for(articles))
+    try:
+        yield pool
+    finally:
+        pool.close()

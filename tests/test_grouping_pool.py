@@ -1,0 +1,74 @@
+"""Extraction in worker processes gives the same stories as extraction in the importer."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from reader.grouping import pool as pool_module
+from reader.library import Library
+from reader.storage import stories as story_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _write_synthetic(path: Path, n: int) -> Path:
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    written: Path = synth.write_listing(path, n, seed=11)
+    return written
+
+
+def _stories_and_features(path: Path, dump: Path) -> tuple[list[list[int]], list[str]]:
+    with Library.open(path) as lib:
+        lib.import_paths([dump])
+        rows = lib.db.conn.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()
+        data = [
+            str(r[0])
+            for r in lib.db.conn.execute("SELECT data FROM article_features ORDER BY article_id")
+        ]
+    by_story: dict[int, list[int]] = {}
+    for article, story in rows:
+        by_story.setdefault(int(story), []).append(int(article))
+    return sorted(by_story.values()), data
+
+
+def test_pool_extraction_matches_inline_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = _write_synthetic(tmp_path / "dump.txt", 240)
+    monkeypatch.setattr(story_store, "ASSIGN_BATCH", 60)  # several batches in flight
+    inline = _stories_and_features(tmp_path / "inline.db", dump)
+
+    monkeypatch.setattr(pool_module, "MIN_PARALLEL_ARTICLES", 1)
+    monkeypatch.setattr(pool_module, "TASK_ARTICLES", 25)
+    assert pool_module.workers_for(240) >= 1 or (pool_module.os.cpu_count() or 1) < 2
+    started: list[int] = []
+    real_init = pool_module.ExtractionPool.__init__
+
+    def counting_init(self: pool_module.ExtractionPool, workers: int) -> None:
+        started.append(workers)
+        real_init(self, workers)
+
+    monkeypatch.setattr(pool_module.ExtractionPool, "__init__", counting_init)
+    pooled = _stories_and_features(tmp_path / "pooled.db", dump)
+    assert started and started[0] >= 1, "the import did not use worker processes"
+    assert pooled == inline
+    assert len(inline[1]) == 240
+
+
+def test_a_pool_without_workers_extracts_in_the_caller() -> None:
+    pool = pool_module.ExtractionPool(0)  # no workers: the caller extracts
+    rows = [(1, "Quake hits Valparaiso", "A magnitude 6.1 quake hit Valparaiso on Monday.")]
+    got = pool.submit(rows).result()
+    assert [e.article_id for e in got] == [1]
+    assert "valparaiso" in " ".join(got[0].features.entities)
+    pool.close()
+
+
+def test_small_imports_and_daemonic_processes_start_no_workers() -> None:
+    assert pool_module.workers_for(10) == 0
