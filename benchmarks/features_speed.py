@@ -4,29 +4,46 @@ Importing a million articles has about 1 ms per article for everything, and extr
 the only per-article text work, so this is where each microsecond counts. Prints one line
 per step (entities, extract incl. entities, dumps, loads, all_keys) for synthetic articles
 and, when ../shared/seeds is present, the seed articles (repeated to get stable timings).
+``--compare`` also times the frozen pre-optimisation extractor the golden test keeps
+(tests/data/features_golden/reference_extract.py), step by step next to the live one, so
+"before" and "after" are measured under the same load. Times are CPU time (best of a few
+passes): the two cores are shared.
 
-    .venv/bin/python benchmarks/features_speed.py [--n 3000] [--profile]
+    .venv/bin/python benchmarks/features_speed.py [--n 3000] [--compare] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib.util
 import pstats
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synth import articles as synth_articles  # noqa: E402
-from reader.grouping.entities import extract_entities  # noqa: E402
-from reader.grouping.features import Features, dumps, extract, loads  # noqa: E402
+from reader.grouping import entities as live_entities  # noqa: E402
+from reader.grouping import features as live_features  # noqa: E402
 from reader.importers import open_import  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
+REFERENCE = ROOT / "tests" / "data" / "features_golden" / "reference_extract.py"
+
+
+def _reference() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("features_reference", REFERENCE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["features_reference"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _seed_articles() -> list[tuple[str, str]]:
@@ -37,60 +54,82 @@ def _seed_articles() -> list[tuple[str, str]]:
     return out
 
 
-def _ms_per(items: list[object], step: Callable[[object], object], repeat: int = 3) -> float:
-    """Best of ``repeat`` passes, in ms per item (the best pass is the least disturbed by
-    the other processes sharing the two cores)."""
+def _ms_per(items: list[Any], step: Callable[[Any], object], repeat: int = 5) -> float:
+    """Best of ``repeat`` passes, in CPU ms per item (the best pass is the least disturbed
+    by the other processes sharing the two cores)."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for item in items:
             step(item)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best * 1000 / max(1, len(items))
 
 
-def measure(name: str, arts: list[tuple[str, str]]) -> None:
-    pairs: list[object] = list(arts)
-    feats: list[object] = [extract(t, b) for t, b in arts]
-    stored: list[object] = [dumps(f) for f in feats]  # type: ignore[arg-type]
-    chars = sum(len(t) + len(b) for t, b in arts) / max(1, len(arts))
-    print(f"{name}: {len(arts)} articles, {chars:.0f} chars each")
-    rows = [
-        ("extract_entities", lambda p: extract_entities(*p)),  # type: ignore[misc]
-        ("extract (incl. entities)", lambda p: extract(*p)),  # type: ignore[misc]
+def _steps(ent: Any, feat: Any) -> list[tuple[str, str, Callable[[Any], object]]]:
+    """(label, input kind, step) for one implementation."""
+
+    def keys_4x(data: str) -> None:
+        f = feat.loads(data)  # callers ask a freshly loaded article about four times
+        for _ in range(4):
+            f.all_keys()
+
+    return [
+        ("extract_entities", "pair", lambda p: ent.extract_entities(*p)),
+        ("extract (incl. entities)", "pair", lambda p: feat.extract(*p)),
+        ("dumps", "features", feat.dumps),
+        ("loads", "stored", feat.loads),
+        ("loads + all_keys x4", "stored", keys_4x),
     ]
-    for label, step in rows:
-        print(f"  {label:26s} {_ms_per(pairs, step):8.4f} ms/article")
-    print(f"  {'dumps':26s} {_ms_per(feats, lambda f: dumps(f)):8.4f} ms/article")  # type: ignore[arg-type]
-    print(f"  {'loads':26s} {_ms_per(stored, lambda s: loads(s)):8.4f} ms/article")  # type: ignore[arg-type]
-    print(f"  {'loads + all_keys x4':26s} {_ms_per(stored, _all_keys_4x):8.4f} ms/article")
 
 
-def _all_keys_4x(data: object) -> None:
-    """Callers ask a freshly loaded article for its keys about four times."""
-    f: Features = loads(data)  # type: ignore[arg-type]
-    for _ in range(4):
-        f.all_keys()
+def measure(name: str, arts: list[tuple[str, str]], reference: ModuleType | None) -> None:
+    chars = sum(len(t) + len(b) for t, b in arts) / max(1, len(arts))
+    print(f"{name}: {len(arts)} articles, {chars:.0f} chars each (ms/article)")
+    impls = [("live", live_entities, live_features)]
+    if reference is not None:
+        impls.insert(0, ("before", reference, reference))
+        print(f"  {'':26s} {'before':>8s} {'live':>8s} {'speed-up':>8s}")
+    inputs: dict[str, dict[str, list[Any]]] = {}
+    for label, _ent, feat in impls:
+        feats = [feat.extract(t, b) for t, b in arts]
+        inputs[label] = {
+            "pair": list(arts),
+            "features": feats,
+            "stored": [feat.dumps(f) for f in feats],
+        }
+    rows: dict[str, list[float]] = {}
+    for label, ent, feat in impls:
+        for step_name, kind, step in _steps(ent, feat):
+            rows.setdefault(step_name, []).append(_ms_per(inputs[label][kind], step))
+    for step_name, times in rows.items():
+        cells = "".join(f" {x:8.4f}" for x in times)
+        ratio = f" {times[0] / times[1]:7.2f}x" if len(times) == 2 else ""
+        print(f"  {step_name:26s}{cells}{ratio}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3000, help="synthetic articles")
     parser.add_argument("--profile", action="store_true", help="cProfile extract on synth")
+    parser.add_argument(
+        "--compare", action="store_true", help="also time the pre-optimisation extractor"
+    )
     args = parser.parse_args()
+    reference = _reference() if args.compare else None
     synth = list(synth_articles(args.n, seed=11))
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
         for t, b in synth:
-            extract(t, b)
+            live_features.extract(t, b)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         return 0
-    measure("synthetic", synth)
+    measure("synthetic", synth, reference)
     if SEEDS.exists():
         seeds = _seed_articles()
-        measure("seeds (x10)", seeds * 10)
+        measure("seeds (x10)", seeds * 10, reference)
     else:
         print("seeds: ../shared/seeds not present, skipped")
     return 0

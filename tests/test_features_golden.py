@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -210,6 +211,43 @@ def test_live_extractor_matches_the_reference_on_the_corpora() -> None:
             continue
         for title, body in articles():
             _same_output(title, body)
+
+
+_PATTERN_PIECES = [
+    *"0123456789 ,.-–&$€£₽%aAsSſKkrRxt\n",
+    "June", "jun", "Sept.", "Sept", "septx", "march", "MAY", "st", "nd", "and", "to", "ſept",
+    "Ju", "ly", "2024", "aug", "ust", "rate", "Rates", "RATE", "ates", "12,400", "1.5",
+    " million", " people", "magnitude", "percent",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PATTERN_PIECES), max_size=30).map("".join))
+def test_fast_patterns_find_what_the_exact_ones_find(text: str) -> None:
+    """The loose-then-exact searches and the regrouped month names match exactly where
+    the reference patterns do, with the same groups."""
+    ref = _reference()
+
+    def found(matches: Any) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+        return [(m.span(), m.groups()) for m in matches]
+
+    exact = live._exact_matches
+    assert found(live._DATE_MD.finditer(text)) == found(ref._DATE_MD.finditer(text))
+    assert found(exact(live._DATE_DM, live._DATE_DM_LOOSE, text)) == found(
+        ref._DATE_DM.finditer(text)
+    )
+    assert found(exact(live._NUMBER, live._NUMBER_LOOSE, text)) == found(
+        ref._NUMBER.finditer(text)
+    )
+    assert found(exact(live._RATE_WORD, live._RATE_WORD_LOOSE, text)) == found(
+        ref._RATE_WORD.finditer(text)
+    )
+
+
+def test_only_r_and_capital_r_fold_to_r() -> None:
+    # _RATE_WORD_LOOSE starts with [rR]: no other character may match "r" ignoring case.
+    folds = [c for c in map(chr, range(sys.maxunicode + 1)) if re.match("r", c, re.I)]
+    assert folds == ["R", "r"]
 
 
 def test_a_hash_collision_keeps_the_first_phrase() -> None:

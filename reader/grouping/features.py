@@ -14,6 +14,7 @@ import json
 import operator
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from reader.grouping import thresholds as t
@@ -41,16 +42,43 @@ _MONTHS = {
     for name in names
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _by_initial(alternatives: list[str]) -> str:
+    """An alternation of words grouped by first letter ("j(?:anuary|une|an)|f(?:eb)"), the
+    words of each letter in their original order: the engine tries the same words in the
+    same order (the others fail on their first letter), so every match is the same, but
+    it no longer tries two dozen words at each word start."""
+    groups: dict[str, list[str]] = {}
+    for word in alternatives:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+#: _MONTH_RE as the engine is quickest to try it (same matches).
+_MONTH_ALTERNATION = _by_initial(sorted(_MONTHS, key=len, reverse=True))
 # Month-day and day-month dates, with an optional second day: "20 and 21 June", "June
 # 20-21" are a range of days, one date each. Groups: month, day, second day, year.
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _SECOND_DAY = rf"(?:\s*(?:and|to|-|–|&)\s*{_DAY})?"
 _DATE_MD = re.compile(  # the lookahead skips most words before trying twenty month names
-    rf"\b(?=[adfjmnos])({_MONTH_RE})\.?\s+{_DAY}{_SECOND_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+    rf"\b(?=[adfjmnos])({_MONTH_ALTERNATION})\.?\s+{_DAY}{_SECOND_DAY}\b(?:,?\s+(\d{{4}}))?",
+    re.IGNORECASE,
 )
 _DATE_DM = re.compile(
-    rf"\b{_DAY}{_SECOND_DAY}\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+    rf"\b{_DAY}{_SECOND_DAY}\s+({_MONTH_ALTERNATION})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
 )
+# _DATE_DM and _NUMBER start with a test (a word boundary, a look-behind) the regex
+# engine must try at every position of the text, a large part of the cost of extracting
+# features. Each is found first by a looser pattern that starts with a plain character set
+# (scanned for in C) and then confirmed by the exact pattern anchored where the loose one
+# matched (see _exact_matches). Every exact match is also a loose one, so the matches and
+# their order are those of the exact pattern's finditer. (The same for _DATE_MD was
+# slower: month names start with the commonest letters.)
+_DATE_DM_LOOSE = re.compile(
+    rf"\d(?i:\d?(?:st|nd|rd|th)?{_SECOND_DAY}\s+(?:{_MONTH_ALTERNATION})\b)"
+)
+_NUMBER_LOOSE = re.compile(r"[$€£₽\d]")
 _NUMBER = re.compile(
     r"(?<![\w.,])([$€£₽]?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])"
     r"(?:\s*(million|billion|trillion|thousand|bn|m)\b)?"
@@ -68,6 +96,7 @@ _CONTAINED_BEFORE = re.compile(r"contain\w*(?:\s+[a-z]+){0,2}\s+$", re.IGNORECAS
 # the same people and the same figures ("cuts rate to 2%" / "holds rate at 2%"). Found by
 # the word "rate" first (cheap), then the verb in the few words before it.
 _RATE_WORD = re.compile(r"\brates?\b", re.IGNORECASE)
+_RATE_WORD_LOOSE = re.compile(r"[rR](?i:ates?\b)")  # see _exact_matches; "r" folds to "R" only
 _RATE_DECISION_BEFORE = re.compile(
     r"\b(?:(cut|cuts|cutting|lower|lowers|lowered|lowering|trim|trims|trimmed|reduce|reduces|"
     r"reduced|slash|slashes|slashed)|(hold|holds|held|keep|keeps|kept|leave|leaves|left|"
@@ -394,14 +423,39 @@ def _is_reference(text: str, start: int) -> bool:
     return bool(_REFERENCE_BEFORE.search(text, max(0, start - 12), start))
 
 
+def _exact_matches(
+    exact: re.Pattern[str], loose: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """``exact.finditer(text)``, faster, given a ``loose`` pattern that matches wherever
+    ``exact`` does (and maybe elsewhere). ``exact`` never matches the empty string.
+
+    Positions where ``loose`` does not match cannot start an exact match, so they are
+    skipped in C; the exact pattern, tried at each loose match, sees the whole text (its
+    word boundaries and look-behinds look before the position as in ``finditer``).
+    """
+    search = loose.search
+    match = exact.match
+    pos = 0
+    while (candidate := search(text, pos)) is not None:
+        start = candidate.start()
+        found = match(text, start)
+        if found is None:
+            pos = start + 1
+        else:
+            yield found
+            pos = found.end()
+
+
 def dates_and_spans(text: str) -> tuple[set[str], list[tuple[int, int]], set[str]]:
     """Month-day dates written in the text ("MM-DD"), the spans they occupy (so their days
     are not read as quantities), and the years written inside them."""
     out: set[str] = set()
     spans: list[tuple[int, int]] = []
     years: set[str] = set()
-    for rx, month_group, day_groups in ((_DATE_MD, 1, (2, 3)), (_DATE_DM, 3, (1, 2))):
-        for match in rx.finditer(text):
+    md = _DATE_MD.finditer(text)
+    dm = _exact_matches(_DATE_DM, _DATE_DM_LOOSE, text)
+    for matches, month_group, day_groups in ((md, 1, (2, 3)), (dm, 3, (1, 2))):
+        for match in matches:
             spans.append(match.span())
             if match.group(4):
                 years.add(match.group(4))
@@ -438,7 +492,7 @@ def numbers_of(text: str) -> tuple[set[str], dict[str, set[str]], set[str]]:
     values: set[str] = set()
     units: dict[str, set[str]] = {}
     years: set[str] = set()
-    for match in _NUMBER.finditer(text):
+    for match in _exact_matches(_NUMBER, _NUMBER_LOOSE, text):
         currency, digits, scale, tail, unit_word = match.groups()
         plain = digits.replace(",", "")
         if (
@@ -481,7 +535,7 @@ def dates_of(text: str) -> set[str]:
 def decisions_of(text: str) -> frozenset[str]:
     """Which way the rate decisions the text reports went ("rate:cut", "rate:hold", ...)."""
     found: set[str] = set()
-    for rate in _RATE_WORD.finditer(text):
+    for rate in _exact_matches(_RATE_WORD, _RATE_WORD_LOOSE, text):
         end = rate.start()
         match = _RATE_DECISION_BEFORE.search(text, max(0, end - _DECISION_REACH), end)
         if match:
