@@ -425,3 +425,24 @@ def test_import_assigns_what_the_reference_evaluation_gives(
     }
     assert stored == expected
     assert counts(lib) == recounted(lib)
+
+
+def test_import_after_a_rule_edit_uses_the_edited_rule(library: Library, tmp_path: Path) -> None:
+    """The evaluator kept between imports is never one made for rules that have changed."""
+    lib = library
+    lib.add_topic("Fuel", "petrol")
+    lib.import_paths([write_jsonl(tmp_path / "a.jsonl", [row("Petrol queues", "Long waits.")])])
+    assert lib.topic("Fuel").total == 1
+    lib.edit_topic("Fuel", "diesel")
+    lib.import_paths([write_jsonl(tmp_path / "b.jsonl", [
+        row("Petrol prices", "Up again."), row("Diesel shortage", "Trucks idle."),
+    ])])
+    fuel = lib.topic_id("Fuel")
+    titles = {
+        lib.article(aid).title
+        for (aid,) in lib.db.conn.execute(
+            "SELECT article_id FROM article_topics WHERE topic_id = ?", [fuel]
+        )
+    }
+    assert titles == {"Diesel shortage"}
+    assert counts(lib)["Fuel"] == recounted(lib)["Fuel"] == (1, 1)
