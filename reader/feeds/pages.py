@@ -58,7 +58,7 @@ def extract_page(path: Path) -> SavedPage:
         raise ImportFailed(path, f"the page could not be read ({exc})") from exc
     url = getattr(meta, "url", None) or None
     clean = sanitize_html(body or "", url)
-    text = html_to_text(clean)
+    text = html_to_text(clean, sanitized=True)
     title = (getattr(meta, "title", None) or "").strip()
     if title and text.startswith(title):
         text = text[len(title):].lstrip("\n")

@@ -404,7 +404,7 @@ def _entry(
         clean = "".join(f"<p>{html_escape(p)}</p>" for p in re.split(r"\n\s*\n", text) if p)
     else:
         clean = sanitize_html(markup, base_url)
-        text = html_to_text(clean)
+        text = html_to_text(clean, sanitized=True)
     heading = inline_text(title)
     if not heading:
         heading = make_title(text) if text else (link or "")
