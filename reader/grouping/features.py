@@ -577,38 +577,44 @@ def phrase_hash(a: str, b: str) -> int:
     return zlib.crc32(f"{a} {b}".encode()) & 0x7FFFFFFF
 
 
-#: phrase -> phrase_hash(phrase): the same two-word phrases recur across a library, and a
-#: dict lookup is cheaper than encoding and hashing the phrase again.
-_PHRASE_HASHES: dict[str, int] = {}
+#: (word, word) -> phrase_hash: the same two-word phrases recur across a library, and a
+#: lookup by the pair (whose words' hashes are already known) is cheaper than joining,
+#: encoding and hashing the phrase again.
+_PHRASE_HASHES: dict[tuple[str, str], int] = {}
 _PHRASE_HASHES_LIMIT = 200_000
 
 
-def _bigrams(words: list[str]) -> dict[int, str]:
-    """hash -> text of the article's two-word phrases, first phrase first for each hash.
+def _bigrams(words: list[str]) -> dict[int, tuple[str, str]]:
+    """hash -> the article's two-word phrases, the first phrase for each hash.
 
-    The same as ``setdefault(phrase_hash(a, b), f"{a} {b}")`` over every pair of different
-    neighbours, done with C-level loops: each distinct phrase is hashed once (or looked up),
-    in order of first appearance.
+    The same as ``setdefault(phrase_hash(a, b), (a, b))`` over every pair of different
+    neighbours, done with C-level loops: each distinct pair is hashed once (or looked up),
+    in order of first appearance; the phrase texts are only made when asked for.
     """
     if len(_PHRASE_HASHES) > _PHRASE_HASHES_LIMIT:
         _PHRASE_HASHES.clear()
     known = _PHRASE_HASHES
-    phrases = list(dict.fromkeys(map(" ".join, itertools.pairwise(words))))
+    pairs = list(dict.fromkeys(itertools.pairwise(words)))
     if any(map(operator.eq, words, itertools.islice(words, 1, None))):
-        # A word next to itself ("a a") is no phrase.
-        same = {f"{a} {a}" for a, b in itertools.pairwise(words) if a == b}
-        phrases = [p for p in phrases if p not in same]
-    hashes: list[int | None] = list(map(known.get, phrases))
+        pairs = [p for p in pairs if p[0] != p[1]]  # a word next to itself is no phrase
+    hashes: list[int | None] = list(map(known.get, pairs))
     if None in hashes:
         for i, h in enumerate(hashes):
             if h is None:
-                phrase = phrases[i]
-                hashes[i] = known[phrase] = zlib.crc32(phrase.encode()) & 0x7FFFFFFF
-    bigrams: dict[int, str] = dict(zip(hashes, phrases, strict=True))  # type: ignore[arg-type]
-    if len(bigrams) < len(phrases):  # two phrases share a hash: the first one keeps it
+                a, b = pair = pairs[i]
+                hashes[i] = known[pair] = phrase_hash(a, b)
+    found: list[int] = hashes  # type: ignore[assignment]  # every None was filled in
+    bigrams = dict(zip(found, pairs, strict=True))
+    if len(bigrams) < len(pairs):  # two phrases share a hash: the first one keeps it
         bigrams = {}
-        for h, phrase in zip(hashes, phrases, strict=True):
-            bigrams.setdefault(h, phrase)  # type: ignore[arg-type]
+        for h, pair in zip(found, pairs, strict=True):
+            bigrams.setdefault(h, pair)
+    if len(bigrams) > t.MAX_PHRASES:
+        # Keep the phrases made of the longest words: long words are the rare ones. Ranked
+        # by (-len(phrase text), hash), hashes being unique.
+        lengths = [-len(a) - len(b) - 1 for a, b in bigrams.values()]
+        ranked = sorted(zip(lengths, bigrams, strict=True))
+        bigrams = {h: bigrams[h] for _, h in ranked[: t.MAX_PHRASES]}
     return bigrams
 
 
@@ -629,10 +635,6 @@ def extract(
     words = content_words(body)
     title_words = tuple(dict.fromkeys(content_words(title)))
     bigrams = _bigrams(words)
-    if len(bigrams) > t.MAX_PHRASES:
-        # Keep the phrases made of the longest words: long words are the rare ones.
-        ranked = sorted(bigrams.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        bigrams = dict(ranked[: t.MAX_PHRASES])
     protagonist = None
     if (
         entities
@@ -653,7 +655,9 @@ def extract(
         title=title_words,
         protagonist=protagonist,
         decisions=decisions_of(text),
-        phrase_text=bigrams if keep_phrase_text else {},
+        phrase_text=(
+            {h: f"{a} {b}" for h, (a, b) in bigrams.items()} if keep_phrase_text else {}
+        ),
     )
 
 
