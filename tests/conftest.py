@@ -51,3 +51,12 @@ def library(library_path: Path) -> Iterator[object]:
         yield lib
     finally:
         lib.close()
+
+
+@pytest.fixture
+def feed_server() -> Iterator[object]:
+    """A local HTTP server on 127.0.0.1 for feed tests (``tests/helpers/feed_server.py``)."""
+    from helpers.feed_server import FeedServer
+
+    with FeedServer() as server:
+        yield server

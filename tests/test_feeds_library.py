@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-import threading
+import argparse
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.feed_server import FeedServer, rss
 
 from reader.errors import ImportFailed
 from reader.feeds import images
@@ -19,64 +17,6 @@ DATA = Path(__file__).parent / "data" / "feeds"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def rss(items: list[tuple[str, str, str]], image: str = "") -> bytes:
-    body = "".join(
-        f"<item><guid>{g}</guid><title>{t}</title><link>http://h/{g}</link>"
-        f"<description><![CDATA[<p>{d}</p>{image}]]></description></item>"
-        for g, t, d in items
-    )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
-            f"{body}</channel></rss>").encode()
-
-
-class Server:
-    """Routes: path -> (status, headers, body); '/slow' sleeps; counts requests."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
-        self.hits: dict[str, int] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                if self.path == "/slow":
-                    time.sleep(3)
-                status, headers, body = server.routes.get(self.path, (404, {}, b"missing"))
-                etag = headers.get("ETag")
-                if etag and self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                if headers.get("gzip"):
-                    body = gzip.compress(body)
-                self.send_response(status)
-                for key, value in headers.items():
-                    if key == "gzip":
-                        self.send_header("Content-Encoding", "gzip")
-                    else:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    s = Server()
-    yield s
-    s.httpd.shutdown()
-    s.httpd.server_close()
 
 
 def titles(lib: Any) -> list[str]:
@@ -157,15 +97,17 @@ def test_opml_round_trip(library: Any, tmp_path: Path) -> None:
     assert again == folders
 
 
-def test_refresh_over_http(library: Any, server: Server) -> None:
-    s = server
-    s.routes["/ok"] = (200, {"ETag": '"v1"', "Content-Type": "application/rss+xml"},
-                       rss([("a", "Harbour closes", "Storm warning.")]))
-    s.routes["/gz"] = (200, {"gzip": "1"}, rss([("b", "Bridge opens", "Traffic flows.")]))
-    s.routes["/moved"] = (301, {"Location": "/ok2"}, b"")
-    s.routes["/ok2"] = (200, {}, rss([("c", "Museum reopens", "Art returns.")]))
-    s.routes["/boom"] = (500, {}, b"oops")
-    s.routes["/garbage"] = (200, {}, b"<<<not a feed")
+def test_refresh_over_http(library: Any, feed_server: FeedServer) -> None:
+    s = feed_server
+    s.serve("/ok", rss([("a", "Harbour closes", "Storm warning.")]),
+            headers={"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+    s.serve("/gz", rss([("b", "Bridge opens", "Traffic flows.")]), gzip=True)
+    s.redirect("/moved", "/ok2", 302)
+    s.serve("/ok2", rss([("c", "Museum reopens", "Art returns.")]))
+    s.serve("/boom", b"oops", 500)
+    s.serve("/garbage", b"<<<not a feed")
+    s.serve("/slow", rss([("d", "Late", "Too late.")]))
+    s.delays["/slow"] = 3.0
     for path in ("/ok", "/gz", "/moved", "/boom", "/missing", "/slow", "/garbage"):
         library.add_feed(s.base + path)
     outcomes = {o.url.rsplit("/", 1)[1]: o for o in library.refresh_feeds(timeout=1.0)}
@@ -179,7 +121,7 @@ def test_refresh_over_http(library: Any, server: Server) -> None:
     assert status["boom"].status == "error" and status["boom"].last_error
     assert status["ok"].status == "ok" and status["ok"].etag == '"v1"'
     # Second refresh: conditional GET gives 304; a changed feed updates in place.
-    s.routes["/gz"] = (200, {"gzip": "1"}, rss([("b", "Bridge opens late", "Traffic flows.")]))
+    s.serve("/gz", rss([("b", "Bridge opens late", "Traffic flows.")]), gzip=True)
     again = {o.url.rsplit("/", 1)[1]: o for o in library.refresh_feeds(timeout=1.0)}
     assert again["ok"].not_modified
     assert (again["gz"].added, again["gz"].updated) == (0, 1)
@@ -187,10 +129,11 @@ def test_refresh_over_http(library: Any, server: Server) -> None:
     assert library.stats().articles == 3
 
 
-def test_image_cache_and_offline_lookup(library: Any, server: Server) -> None:
-    server.routes["/img.png"] = (200, {"Content-Type": "image/png"}, PNG)
-    server.routes["/f"] = (200, {}, rss([("i", "Picture day", "Look.")],
-                                        image=f'<img src="{server.base}/img.png">'))
+def test_image_cache_and_offline_lookup(library: Any, feed_server: FeedServer) -> None:
+    server = feed_server
+    server.serve("/img.png", PNG)
+    server.serve("/f", rss([("i", "Picture day", "Look.")],
+                           image=f'<img src="{server.base}/img.png">'))
     library.add_feed(server.base + "/f")
     library.refresh_feeds()
     html = library.db.conn.execute("SELECT html FROM articles").fetchone()[0]
@@ -203,22 +146,103 @@ def test_image_cache_and_offline_lookup(library: Any, server: Server) -> None:
     assert images.evict(local.parent, 0) == 1 and not local.exists()
 
 
-def test_image_opt_out(library: Any, server: Server) -> None:
-    server.routes["/img.png"] = (200, {"Content-Type": "image/png"}, PNG)
-    server.routes["/f"] = (200, {}, rss([("i", "Picture", "Look.")],
-                                        image=f'<img src="{server.base}/img.png">'))
+def test_image_opt_out(library: Any, feed_server: FeedServer) -> None:
+    server = feed_server
+    server.serve("/img.png", PNG)
+    server.serve("/f", rss([("i", "Picture", "Look.")],
+                           image=f'<img src="{server.base}/img.png">'))
     info = library.add_feed(server.base + "/f")
     library.set_feed_images(info.id, False)
     library.refresh_feeds()
     assert server.hits.get("/img.png") is None
 
 
-def test_two_hundred_subscriptions_quickly(library: Any, server: Server) -> None:
+def test_two_hundred_subscriptions_quickly(library: Any, feed_server: FeedServer) -> None:
     for i in range(200):
-        server.routes[f"/feed{i}"] = (200, {}, rss([(f"g{i}", f"Item {i} news", f"Body {i}.")]))
-        library.add_feed(f"{server.base}/feed{i}")
+        url = feed_server.serve(f"/feed{i}", rss([(f"g{i}", f"Item {i} news", f"Body {i}.")]))
+        library.add_feed(url)
     start = time.monotonic()
     outcomes = library.refresh_feeds(cache_images=False)
     elapsed = time.monotonic() - start
     assert len(outcomes) == 200 and all(o.ok and o.added == 1 for o in outcomes)
     assert elapsed <= 20, elapsed
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_permanent_redirect_moves_the_subscription(
+    library: Any, feed_server: FeedServer, status: int
+) -> None:
+    s = feed_server
+    old = s.redirect("/old", "/new", status)
+    new = s.serve("/new", rss([("m", "Moved story", "Here now.")]))
+    info = library.add_feed(old)
+    [outcome] = library.refresh_feeds()
+    assert outcome.ok and outcome.added == 1
+    assert outcome.url == new and any("moved permanently" in w for w in outcome.warnings)
+    assert [f.url for f in library.feeds()] == [new] and library.feed(info.id).url == new
+    # Later refreshes go to the new address directly, and the move is not repeated.
+    hits_before = s.hits.get("/old", 0)
+    [again] = library.refresh_feeds()
+    assert again.ok and not again.warnings and s.hits.get("/old", 0) == hits_before
+
+
+@pytest.mark.parametrize("status", [302, 303, 307])
+def test_temporary_redirect_keeps_the_address(
+    library: Any, feed_server: FeedServer, status: int
+) -> None:
+    s = feed_server
+    old = s.redirect("/old", "/elsewhere", status)
+    s.serve("/elsewhere", rss([("t", "Visiting story", "For now.")]))
+    library.add_feed(old)
+    [outcome] = library.refresh_feeds()
+    assert outcome.ok and outcome.added == 1 and outcome.url == old
+    assert [f.url for f in library.feeds()] == [old]
+
+
+def test_permanent_then_temporary_stops_at_the_permanent_hop(
+    library: Any, feed_server: FeedServer
+) -> None:
+    s = feed_server
+    old = s.redirect("/a", "/b", 301)
+    middle = s.redirect("/b", "/c", 307)
+    s.serve("/c", rss([("c", "Chain story", "Two hops.")]))
+    library.add_feed(old)
+    library.refresh_feeds()
+    assert [f.url for f in library.feeds()] == [middle]
+
+
+def test_move_onto_an_existing_subscription_keeps_both(
+    library: Any, feed_server: FeedServer
+) -> None:
+    s = feed_server
+    old = s.redirect("/old", "/new", 301)
+    new = s.serve("/new", rss([("n", "Shared story", "Same feed.")]))
+    library.add_feed(old)
+    library.add_feed(new)
+    outcomes = library.refresh_feeds()
+    assert all(o.ok for o in outcomes)
+    assert sorted(f.url for f in library.feeds()) == sorted([old, new])
+    assert any("already another subscription" in w for o in outcomes for w in o.warnings)
+
+
+def test_permanent_redirect_to_an_error_does_not_move(
+    library: Any, feed_server: FeedServer
+) -> None:
+    old = feed_server.redirect("/old", "/gone", 301)
+    library.add_feed(old)
+    [outcome] = library.refresh_feeds()
+    assert not outcome.ok and [f.url for f in library.feeds()] == [old]
+
+
+def test_feeds_list_shows_the_moved_address(
+    library: Any, feed_server: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli.feeds import run_list
+
+    old = feed_server.redirect("/old", "/new", 308)
+    new = feed_server.serve("/new", rss([("x", "Listed story", "Listed.")]))
+    library.add_feed(old)
+    library.refresh_feeds()
+    run_list(argparse.Namespace(), library)
+    out = capsys.readouterr().out
+    assert f"<{new}>" in out and f"<{old}>" not in out

@@ -7,6 +7,10 @@ http(s) only, stops after :data:`TIMEOUT` seconds in all, and refuses bodies ove
 back as a :class:`FetchResult` with ``error`` set, never as an exception, so one bad feed never
 stops the others. :func:`fetch_many` runs fetches on a small thread pool; it touches no
 database (connections belong to their thread).
+
+Redirects are recorded hop by hop so the caller can tell a feed that *moved* (301 or 308:
+the subscription should follow it) from one that is only served elsewhere for now (302,
+303, 307: the subscription keeps its address).
 """
 
 from __future__ import annotations
@@ -51,10 +55,26 @@ class FetchResult:
     not_modified: bool = False
     error: str | None = None
     content_type: str = ""
+    #: The address the feed moved to for good: where the leading run of permanent redirects
+    #: (301, 308) ended. None when the first hop, if any, was temporary.
+    moved_to: str | None = None
+
+
+#: Redirect codes that mean "use the new address from now on".
+PERMANENT_REDIRECTS = frozenset({301, 308})
 
 
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows at most :data:`MAX_REDIRECTS` redirects, to http(s) only, noting each hop.
+
+    One instance serves one fetch (see :func:`_opener`), so ``hops`` needs no lock.
+    """
+
     max_redirections = MAX_REDIRECTS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hops: list[tuple[int, str]] = []
 
     def redirect_request(
         self,
@@ -67,11 +87,24 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if not newurl.lower().startswith(("http://", "https://")):
             raise urllib.error.HTTPError(newurl, code, "redirect to a non-web address", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        followed = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if followed is not None:
+            self.hops.append((code, newurl))
+        return followed
+
+    def moved_to(self) -> str | None:
+        """Where the leading permanent redirects ended, or None."""
+        moved = None
+        for code, url in self.hops:
+            if code not in PERMANENT_REDIRECTS:
+                break
+            moved = url
+        return moved
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(_LimitedRedirects())
+def _opener() -> tuple[urllib.request.OpenerDirector, _LimitedRedirects]:
+    redirects = _LimitedRedirects()
+    return urllib.request.build_opener(redirects), redirects
 
 
 def fetch(
@@ -94,9 +127,10 @@ def fetch(
     if request.last_modified:
         headers["If-Modified-Since"] = request.last_modified
     deadline = time.monotonic() + timeout
+    opener, redirects = _opener()
     try:
         req = urllib.request.Request(url, headers=headers)
-        with _opener().open(req, timeout=timeout) as response:
+        with opener.open(req, timeout=timeout) as response:
             raw = _read_bounded(response, max_bytes, deadline)
             encoding = (response.headers.get("Content-Encoding") or "").lower()
             body = _decompress(raw, encoding, max_bytes)
@@ -109,10 +143,14 @@ def fetch(
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
                 content_type=response.headers.get("Content-Type") or "",
+                moved_to=redirects.moved_to(),
             )
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
-            return FetchResult(request.key, url, exc.geturl() or url, status=304, not_modified=True)
+            return FetchResult(
+                request.key, url, exc.geturl() or url, status=304, not_modified=True,
+                moved_to=redirects.moved_to(),
+            )
         return FetchResult(
             request.key,
             url,

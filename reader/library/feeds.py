@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,6 +220,31 @@ class FeedVerbs(LibraryBase):
         return sorted(outcomes, key=lambda o: (o.title or o.url).lower())
 
     def _store_fetch(
+        self,
+        info: FeedInfo,
+        result: fetching.FetchResult,
+        progress: Progress,
+        cancelled: CancelCheck,
+    ) -> tuple[FeedOutcome, list[int]]:
+        outcome, changed = self._store_fetch_result(info, result, progress, cancelled)
+        if outcome.ok and result.moved_to and result.moved_to != info.url:
+            outcome = self._follow_move(outcome, info, result.moved_to)
+        return outcome, changed
+
+    def _follow_move(self, outcome: FeedOutcome, info: FeedInfo, new_url: str) -> FeedOutcome:
+        """After a good refresh through a permanent redirect (301/308), subscribe to the
+        new address, so later refreshes go there directly. Temporary redirects never
+        get here: :attr:`FetchResult.moved_to` only follows leading permanent hops."""
+        with self.db.atomic():
+            moved = feed_store.move_feed(self.db, info.id, new_url)
+        if moved:
+            note = f"the feed moved permanently; the subscription now uses {new_url}"
+            return replace(outcome, url=new_url, warnings=(*outcome.warnings, note))
+        note = (f"the feed moved permanently to {new_url}, which is already another "
+                "subscription; this one keeps its address")
+        return replace(outcome, warnings=(*outcome.warnings, note))
+
+    def _store_fetch_result(
         self,
         info: FeedInfo,
         result: fetching.FetchResult,

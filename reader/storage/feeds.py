@@ -248,6 +248,21 @@ def record_fetch(
     )
 
 
+def move_feed(db: Database, feed: int, url: str) -> bool:
+    """Point a subscription at the address its feed moved to (a permanent redirect).
+
+    Returns False, changing nothing, when another subscription already has that address
+    (the two would otherwise collide on the unique URL).
+    """
+    taken = db.conn.execute(
+        "SELECT 1 FROM feeds WHERE url = ? AND id != ?", [url, feed]
+    ).fetchone()
+    if taken:
+        return False
+    db.execute("UPDATE feeds SET url = ? WHERE id = ?", [url, feed])
+    return True
+
+
 def set_cache_images(db: Database, feed: int, enabled: bool) -> None:
     db.execute("UPDATE feeds SET cache_images = ? WHERE id = ?", [int(enabled), feed])
 

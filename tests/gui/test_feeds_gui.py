@@ -3,14 +3,12 @@ OPML, the schedule, and HTML articles with images from the local cache only."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers.feed_server import FeedServer, rss
 from PySide6.QtCore import QBuffer, QIODevice, QSettings, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
@@ -30,52 +28,6 @@ def png(width: int, height: int) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     return bytes(buffer.data().data())
-
-
-def rss(title: str, items: list[tuple[str, str, str]], image: str = "") -> bytes:
-    body = "".join(
-        f"<item><guid>{g}</guid><title>{t}</title><link>http://h/{g}</link>"
-        f"<description><![CDATA[<p>{d}</p>{image}]]></description></item>"
-        for g, t, d in items
-    )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-            f"{body}</channel></rss>").encode()
-
-
-class Server:
-    """path -> (status, body); '/slow' answers after a second."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes]] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                if self.path == "/slow":
-                    time.sleep(1.0)
-                status, body = server.routes.get(self.path, (404, b"missing"))
-                self.send_response(status)
-                if self.path.endswith(".png"):
-                    self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    s = Server()
-    yield s
-    s.httpd.shutdown()
-    s.httpd.server_close()
 
 
 @pytest.fixture
@@ -108,13 +60,14 @@ def _add(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, url:
 
 
 def test_add_feed_shows_status_and_html_with_cached_images_only(
-    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.routes["/img.png"] = (200, png(3, 2))
-    server.routes["/f"] = (200, rss("Harbour Gazette", [
+    server = feed_server
+    server.serve("/img.png", png(3, 2))
+    server.serve("/f", rss([
         ("a", "Pier reopens", "The pier reopened today."),
         ("b", "Ferry timetable", "New ferry times."),
-    ], image=f'<img src="{server.base}/img.png"><img src="https://remote.invalid/x.png">'))
+    ], "Harbour Gazette", image=f'<img src="{server.base}/img.png"><img src="https://remote.invalid/x.png">'))
     _add(qtbot, window, monkeypatch, server.base + "/f")
     [(label, tip, _feed_id)] = _feed_items(window)
     assert label.startswith("Harbour Gazette")
@@ -145,16 +98,17 @@ def test_add_feed_shows_status_and_html_with_cached_images_only(
 
 
 def test_failing_feed_shows_its_last_error_and_others_still_refresh(
-    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.routes["/good"] = (200, rss("Good", [("g", "Good news", "Fine.")]))
+    server = feed_server
+    server.serve("/good", rss([("g", "Good news", "Fine.")], "Good"))
     _add(qtbot, window, monkeypatch, server.base + "/good")
     _add(qtbot, window, monkeypatch, server.base + "/gone")
     items = dict((label, tip) for label, tip, _ in _feed_items(window))
     bad = next(tip for label, tip in items.items() if label.startswith("⚠"))
     assert "Last error:" in bad and "404" in bad
-    server.routes["/good"] = (200, rss("Good", [("g", "Good news", "Fine."),
-                                                ("h", "More good news", "Finer.")]))
+    server.serve("/good", rss([("g", "Good news", "Fine."),
+                                  ("h", "More good news", "Finer.")], "Good"))
     with qtbot.waitSignal(window.feeds_refreshed, timeout=20_000):
         window.act_refresh_feeds.trigger()
     assert "1 feed(s) failed" in window.status_label.text()
@@ -162,11 +116,11 @@ def test_failing_feed_shows_its_last_error_and_others_still_refresh(
 
 
 def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
-    qtbot: QtBot, window: MainWindow, server: Server, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.routes["/slow"] = (200, rss("Slow", [("s", "Slow story", "Late.")]))
-    monkeypatch.setattr(QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: (server.base + "/slow", True)))
+    slow = feed_server.serve("/slow", rss([("s", "Slow story", "Late.")], "Slow"))
+    feed_server.delays["/slow"] = 1.0
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (slow, True)))
     with qtbot.waitSignal(window.feed_job_done, timeout=20_000):
         window.act_add_feed.trigger()
         # While the worker waits on the server, the GUI thread keeps running timers.
