@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers.feed_server import FeedServer, rss
 
-from reader.errors import ImportFailed
+from reader.errors import BroadsheetError, ImportFailed
 from reader.feeds import images
 
 DATA = Path(__file__).parent / "data" / "feeds"
@@ -246,3 +246,41 @@ def test_feeds_list_shows_the_moved_address(
     run_list(argparse.Namespace(), library)
     out = capsys.readouterr().out
     assert f"<{new}>" in out and f"<{old}>" not in out
+
+
+def test_image_cache_cap_is_stored_and_used(library: Any, feed_server: FeedServer) -> None:
+    assert library.image_cache_limit() == images.DEFAULT_CACHE_BYTES
+    feed_server.serve("/img.png", PNG)
+    feed_server.serve("/f", rss([("i", "Picture", "Look.")],
+                                image=f'<img src="{feed_server.base}/img.png">'))
+    library.add_feed(feed_server.url("/f"))
+    library.refresh_feeds()
+    assert library.image_cache_size() == (len(PNG), 1)
+    assert library.set_image_cache_limit(0) == 1  # over the new cap: evicted now
+    assert library.image_cache_size() == (0, 0) and library.image_cache_limit() == 0
+    # With a cap of 0 a refresh of changed entries downloads nothing.
+    feed_server.serve("/f", rss([("i", "Picture", "Look again.")],
+                                image=f'<img src="{feed_server.base}/img.png">'))
+    library.refresh_feeds()
+    assert feed_server.hits["/img.png"] == 1
+    with pytest.raises(BroadsheetError):
+        library.set_image_cache_limit(-1)
+
+
+def test_cli_cache_and_images(
+    library_path: Path, feed_server: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import main
+    from reader.library import Library
+
+    lib = str(library_path)
+    url = feed_server.serve("/f", rss([("c", "Cli story", "Words.")]))
+    assert main(["feeds", "add", url, "--no-refresh", "--library", lib]) == 0
+    assert main(["feeds", "cache", "--limit-mb", "250", "--library", lib]) == 0
+    assert "cap 250 MB" in capsys.readouterr().out
+    assert main(["feeds", "images", url, "off", "--library", lib]) == 0
+    assert main(["feeds", "list", "--library", lib]) == 0
+    assert "images not cached" in capsys.readouterr().out
+    with Library.open(library_path) as opened:
+        assert opened.image_cache_limit() == 250 * 1024 * 1024
+        assert not opened.feeds()[0].cache_images

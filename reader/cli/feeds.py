@@ -41,6 +41,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_library_option(cmd)
     cmd.set_defaults(handler=with_library(run_refresh))
 
+    cmd = verbs.add_parser("cache", help="the offline image cache: its size and its cap")
+    cmd.add_argument("--limit-mb", type=int, metavar="MB",
+                     help="set the cap in MB (0 keeps no images); the oldest go first")
+    add_library_option(cmd)
+    cmd.set_defaults(handler=with_library(run_cache))
+
+    cmd = verbs.add_parser("images", help="turn the image cache on or off for one feed")
+    cmd.add_argument("feed", metavar="URL|ID")
+    cmd.add_argument("state", choices=["on", "off"])
+    add_library_option(cmd)
+    cmd.set_defaults(handler=with_library(run_images))
+
     cmd = verbs.add_parser("import-opml", help="subscribe to the feeds of an OPML file")
     cmd.add_argument("file", type=Path, metavar="FILE")
     add_library_option(cmd)
@@ -108,6 +120,30 @@ def run_refresh(args: argparse.Namespace, library: Library) -> int:
     with progress_bar() as bar:
         outcomes = library.refresh_feeds(ids, progress=bar, cache_images=not args.no_images)
     return print_outcomes(outcomes)
+
+
+MB = 1024 * 1024
+
+
+def run_cache(args: argparse.Namespace, library: Library) -> int:
+    if args.limit_mb is not None:
+        if args.limit_mb < 0:
+            print("broadsheet: the cap cannot be negative", file=sys.stderr)
+            return 2
+        removed = library.set_image_cache_limit(args.limit_mb * MB)
+        print(f"Image cache cap set to {args.limit_mb} MB"
+              + (f"; {removed} older image(s) removed" if removed else ""))
+    size, files = library.image_cache_size()
+    print(f"Image cache: {size / MB:.1f} MB in {files} file(s), "
+          f"cap {library.image_cache_limit() // MB} MB")
+    return 0
+
+
+def run_images(args: argparse.Namespace, library: Library) -> int:
+    info = library.feed(args.feed)
+    library.set_feed_images(info.id, args.state == "on")
+    print(f"Images {'cached' if args.state == 'on' else 'not cached'} for {info.url}")
+    return 0
 
 
 def run_import_opml(args: argparse.Namespace, library: Library) -> int:

@@ -102,6 +102,23 @@ def download_images(
     return found
 
 
+def cache_size(library_path: Path) -> tuple[int, int]:
+    """``(bytes, files)`` the image cache holds now (0, 0 when it does not exist yet)."""
+    total = files = 0
+    try:
+        entries = list(os.scandir(cache_dir(library_path)))
+    except OSError:
+        return 0, 0
+    for entry in entries:
+        try:
+            if entry.is_file() and not entry.name.startswith("."):
+                total += entry.stat().st_size
+                files += 1
+        except OSError:
+            continue
+    return total, files
+
+
 def evict(folder: Path, limit_bytes: int) -> int:
     """Delete the oldest cached images until the folder is under ``limit_bytes``."""
     try:

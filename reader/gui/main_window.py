@@ -44,6 +44,7 @@ from reader.errors import BroadsheetError
 from reader.gui import recovery
 from reader.gui.child_jobs import run_in_child
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
+from reader.gui.feeds_settings import FeedSettingsDialog
 from reader.gui.models import (
     FEED_ROLE,
     FILTER_ROLE,
@@ -319,6 +320,7 @@ class MainWindow(QMainWindow):
         self.act_export_opml = a("&Export subscriptions (OPML)…", self.export_opml)
         self.act_schedule = a("Refresh feeds on a &schedule", self._schedule_toggled)
         self.act_schedule.setCheckable(True)
+        self.act_feed_settings = a("Feed se&ttings…", self.open_feed_settings)
         self.act_quit = a("&Quit", self.close, ["Ctrl+Q"])
         self.act_next = a("Next story", self.next_story, ["J", "N"])
         self.act_prev = a("Previous story", self.previous_story, ["K", "P"])
@@ -366,7 +368,7 @@ class MainWindow(QMainWindow):
             view_menu.addSeparator() if act is None else view_menu.addAction(act)
         feeds_menu = bar.addMenu("F&eeds")
         for act in (self.act_add_feed, self.act_refresh_feeds, None, self.act_import_opml,
-                    self.act_export_opml, None, self.act_schedule):
+                    self.act_export_opml, None, self.act_schedule, self.act_feed_settings):
             feeds_menu.addSeparator() if act is None else feeds_menu.addAction(act)
         topics_menu = bar.addMenu("&Topics")
         topics_menu.addAction(self.act_topics)
@@ -1145,6 +1147,18 @@ class MainWindow(QMainWindow):
 
     def _scheduled_refresh(self) -> None:
         self.refresh_feeds(None, quiet=True)
+
+    def open_feed_settings(self) -> FeedSettingsDialog:
+        """Image cache cap and per-feed image caching (reader.gui.feeds_settings)."""
+        previous = getattr(self, "feed_settings", None)
+        if previous is not None:
+            previous.deleteLater()
+        dialog = FeedSettingsDialog(self.library, self.jobs, self)
+        dialog.applied.connect(self._feeds_changed)
+        dialog.failed.connect(self._feed_failed)
+        dialog.open()
+        self.feed_settings = dialog
+        return dialog
 
     # ================================================================= long jobs
 

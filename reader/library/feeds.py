@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.errors import Cancelled, ImportFailed, NotFound
+from reader.errors import BroadsheetError, Cancelled, ImportFailed, NotFound
 from reader.feeds import fetch as fetching
 from reader.feeds import images
 from reader.feeds.opml import Outline, read_opml, write_opml
@@ -172,6 +172,25 @@ class FeedVerbs(LibraryBase):
         with self.db.atomic():
             feed_store.set_cache_images(self.db, self._feed_id(id_or_url), enabled)
 
+    # ------------------------------------------------------------------ image cache
+
+    def image_cache_limit(self) -> int:
+        """The offline image cache cap in bytes (1 GB unless the user set another)."""
+        return feed_store.image_cache_limit(self.db, images.DEFAULT_CACHE_BYTES)
+
+    def set_image_cache_limit(self, limit_bytes: int) -> int:
+        """Set the cap (kept in the library, so the CLI and the window share it) and evict
+        the oldest images above it now; returns how many files were removed."""
+        if limit_bytes < 0:
+            raise BroadsheetError("the image cache cap cannot be negative")
+        with self.db.atomic():
+            feed_store.set_image_cache_limit(self.db, limit_bytes)
+        return images.evict(images.cache_dir(self.path), limit_bytes)
+
+    def image_cache_size(self) -> tuple[int, int]:
+        """``(bytes, files)`` in the image cache now."""
+        return images.cache_size(self.path)
+
     def _feed_id(self, id_or_url: int | str) -> int:
         found = feed_store.feed_id(self.db, id_or_url)
         if found is None:
@@ -189,9 +208,12 @@ class FeedVerbs(LibraryBase):
         workers: int = fetching.WORKERS,
         timeout: float = fetching.TIMEOUT,
         cache_images: bool = True,
-        image_cache_bytes: int = images.DEFAULT_CACHE_BYTES,
+        image_cache_bytes: int | None = None,
     ) -> list[FeedOutcome]:
         """Fetch the given subscriptions (default: all) and store what changed.
+
+        Images are cached for feeds that have not opted out, within ``image_cache_bytes``
+        (default: the cap stored with :meth:`set_image_cache_limit`, 1 GB unless set).
 
         Fetches run concurrently; each feed is stored in its own transaction as soon as it
         arrives, so one bad feed never stops the others and a cancel keeps finished feeds.
@@ -213,7 +235,8 @@ class FeedVerbs(LibraryBase):
                 image_articles.extend(new_or_changed)
             progress(len(outcomes), total, f"{outcome.title or outcome.url}")
         if image_articles and not cancelled():
-            cached = self._cache_images(image_articles, image_cache_bytes)
+            limit = self.image_cache_limit() if image_cache_bytes is None else image_cache_bytes
+            cached = self._cache_images(image_articles, limit) if limit > 0 else 0
             if cached:
                 outcomes = [o for o in outcomes]  # counts are informative only
         progress(total, total, "Feeds refreshed")

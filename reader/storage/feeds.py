@@ -267,6 +267,30 @@ def set_cache_images(db: Database, feed: int, enabled: bool) -> None:
     db.execute("UPDATE feeds SET cache_images = ? WHERE id = ?", [int(enabled), feed])
 
 
+#: ``settings`` key holding the image cache cap in bytes.
+IMAGE_CACHE_KEY = "feeds.image_cache_bytes"
+
+
+def image_cache_limit(db: Database, default: int) -> int:
+    """The image cache cap in bytes (``settings['feeds.image_cache_bytes']``, else
+    ``default``); an unreadable value counts as unset."""
+    row = db.conn.execute("SELECT value FROM settings WHERE key = ?", [IMAGE_CACHE_KEY]).fetchone()
+    if row is None:
+        return default
+    try:
+        return max(0, int(row[0]))
+    except ValueError:
+        return default
+
+
+def set_image_cache_limit(db: Database, limit_bytes: int) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [IMAGE_CACHE_KEY, str(max(0, int(limit_bytes)))],
+    )
+
+
 def source_for_feed(db: Database, name: str) -> int:
     """The source a feed's articles belong to (``kind='feed'``), created if needed."""
     return store.source_id(db, name, kind="feed")

@@ -11,7 +11,7 @@ import pytest
 from helpers.feed_server import FeedServer, rss
 from PySide6.QtCore import QBuffer, QIODevice, QSettings, QUrl
 from PySide6.QtGui import QImage, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from reader.gui.main_window import MainWindow
@@ -26,7 +26,7 @@ def png(width: int, height: int) -> bytes:
     image.fill(0x3366CC)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     return bytes(buffer.data().data())
 
 
@@ -169,3 +169,56 @@ def test_opml_round_trip_and_schedule(
     assert window.settings.value("feeds/scheduled") == "true"
     window.act_schedule.trigger()
     assert not window.feed_timer.isActive()
+
+
+def test_feed_settings_dialog_sets_the_cap_and_per_feed_caching(
+    qtbot: QtBot, window: MainWindow, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from reader.feeds import images
+    from reader.gui.feeds_settings import FEED_ID_ROLE
+
+    picture = png(4, 4)
+    feed_server.serve("/img.png", picture)
+    feed_server.serve("/pics", rss([("p", "Picture story", "See it.")], "Pictures",
+                                   image=f'<img src="{feed_server.base}/img.png">'))
+    _add(qtbot, window, monkeypatch, feed_server.url("/pics"))
+    cached = window.library.image_path(feed_server.url("/img.png"))
+    assert cached is not None and cached.stat().st_size == len(picture)
+
+    [feeds_menu] = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "F&eeds"]
+    assert window.act_feed_settings in feeds_menu.actions()
+    window.act_feed_settings.trigger()
+    dialog = window.feed_settings
+    # The size is measured on the worker; its answer arrives only while Qt's loop runs.
+    with qtbot.waitSignal(dialog.measured, timeout=10_000) as measured:
+        pass
+    assert measured.args == [len(picture), 1]
+    assert dialog.size_label.text() == f"{len(picture) / 1024 / 1024:.1f} MB in 1 image"
+    assert dialog.cap.value() == images.DEFAULT_CACHE_BYTES // (1024 * 1024)
+    [item] = [dialog.feed_list.item(i) for i in range(dialog.feed_list.count())]
+    assert item.text() == "Pictures" and item.checkState() == Qt.CheckState.Checked
+
+    dialog.cap.setValue(0)  # keep no images: the cached one is evicted
+    item.setCheckState(Qt.CheckState.Unchecked)
+    with qtbot.waitSignal(dialog.applied, timeout=10_000) as applied:
+        dialog.accept()
+    assert applied.args[0].cap_bytes == 0
+    assert applied.args[0].cache_images == {int(item.data(FEED_ID_ROLE)): False}
+    assert window.library.image_cache_limit() == 0
+    assert window.library.image_cache_size() == (0, 0) and not cached.exists()
+    [info] = window.library.feeds()
+    assert not info.cache_images
+
+    # Opened again, the dialog shows what was saved; Cancel changes nothing.
+    window.act_feed_settings.trigger()
+    again = window.feed_settings
+    with qtbot.waitSignal(again.measured, timeout=10_000):
+        pass
+    assert again is not dialog and again.cap.value() == 0
+    assert again.feed_list.item(0).checkState() == Qt.CheckState.Unchecked
+    assert again.size_label.text() == "0.0 MB in 0 images"
+    again.cap.setValue(5)
+    again.reject()
+    assert window.library.image_cache_limit() == 0
