@@ -42,12 +42,15 @@ def _phase(args: argparse.Namespace) -> int:
             report = lib.import_paths([Path(args.file)])
             added = report.added
             stories = int(lib.db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+    # Big imports extract features in worker processes: count their CPU and memory too.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = {
         "wall": time.perf_counter() - wall,
-        "cpu": time.process_time() - cpu,
+        "cpu": time.process_time() - cpu + children.ru_utime + children.ru_stime,
         "added": added,
         "stories": stories,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_mb": children.ru_maxrss / 1024,
     }
     print(json.dumps(figures))
     return 0
@@ -68,7 +71,7 @@ def _line(label: str, r: dict[str, float], per_article: int = 0) -> str:
     rate = f", {per_article / r['wall']:,.0f} articles/s" if per_article else ""
     return (
         f"  {label:44} {r['wall']:7.1f} s wall {r['cpu']:7.1f} s CPU{rate},"
-        f" peak {r['peak_mb']:.0f} MB"
+        f" peak {r['peak_mb']:.0f} MB (+ workers {r.get('worker_peak_mb', 0):.0f} MB)"
     )
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from reader.grouping import thresholds as t
 from reader.grouping.evaluate import pairwise
 from reader.grouping.features import extract
 from reader.grouping.scoring import Rarity, prepare, score_pair, score_prepared
@@ -215,37 +215,52 @@ def _spread_listing(path: Path, n: int) -> Path:
     return path
 
 
-def test_out_of_window_candidates_are_dropped_without_changing_any_story(
+def test_only_repost_like_far_pairs_are_questioned_and_no_repost_is_lost(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     listing = _spread_listing(tmp_path / "spread.txt", 700)
-    real_filter = story_store._window_filter
-    dropped: list[int] = []
+    questioned: list[int] = []
+    real_keep = story_store._keep_reposts
 
-    def counting(
-        db: object, candidates: Iterable[tuple[int, list[int]]], meta: object, *args: object
-    ) -> dict[int, list[int]]:
-        given = list(candidates)
-        kept: dict[int, list[int]] = real_filter(db, given, meta, *args)  # type: ignore[arg-type]
-        dropped.append(sum(len(c) for _, c in given) - sum(map(len, kept.values())))
-        return kept
+    def counting(db: object, kept: dict[int, list[int]], far: dict[int, list[int]]) -> None:
+        questioned.append(sum(map(len, far.values())))
+        real_keep(db, kept, far)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(story_store, "_window_filter", counting)
+    monkeypatch.setattr(story_store, "_keep_reposts", counting)
     with Library.open(tmp_path / "filtered.db") as lib:
         lib.import_paths([listing])
         imported = _clusters(lib)
         lib.regroup()
         regrouped = _clusters(lib)
-    assert dropped and all(n > 0 for n in dropped)  # the import dropped some pairs
-    monkeypatch.setattr(story_store, "_window_filter", lambda db, c, *args: dict(c))
-    with Library.open(tmp_path / "plain.db") as lib:
+    filtered = list(questioned)
+    questioned.clear()
+    # Every out-of-window candidate questioned: the exhaustive re-post search.
+    monkeypatch.setattr(t, "REPOST_BLOCK_SHARE", 0.0)
+    with Library.open(tmp_path / "exhaustive.db") as lib:
         lib.import_paths([listing])
         assert _clusters(lib) == imported
         lib.regroup()
         assert _clusters(lib) == regrouped
+    assert sum(filtered) < sum(questioned) / 4  # far fewer body comparisons
     # The re-posts dated three months later joined their originals all the same.
     reposted = {i for c in regrouped for i in c if i >= 700 and any(j < 40 for j in c)}
     assert len(reposted) >= 4
+
+
+def test_the_date_window_applies_before_the_candidate_cap() -> None:
+    from reader.grouping.candidates import near_and_far
+
+    day = 86_400
+    when = {0: (100 * day, False, None), 1: (101 * day, False, None)}
+    weights = {1: 5.0}
+    for other in range(2, 2 + 3 * t.MAX_CANDIDATES):  # heavier look-alikes, months away
+        when[other] = (10 * day, False, None)
+        weights[other] = 9.0
+    near, far = near_and_far(0, weights, own=20.0, when=when)
+    assert near == [1]  # the rewrite a day later is not crowded out
+    assert far == []  # 9 of 20 is no re-post
+    near, far = near_and_far(0, weights, own=10.0, when=when)
+    assert len(far) == 3 * t.MAX_CANDIDATES  # 9 of 10: possible re-posts, tested on text
 
 
 def test_index_keys_are_the_storable_and_blocking_keys(tmp_path: Path) -> None:

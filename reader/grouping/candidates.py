@@ -89,23 +89,14 @@ def candidates_for(
 When = tuple[int | None, bool, int | None]
 
 
-def candidates_near(
+def block_weights(
     article_id: int,
     keys: Iterable[str],
     index: Mapping[str, Sequence[int]],
     rarity: Rarity,
-    when: Mapping[int, When],
-) -> tuple[list[int], list[int]]:
-    """(near, far): the article's candidates inside the date window, best first and capped,
-    and those outside it that share so much rare weight they may be re-posts.
-
-    The window is applied *before* the cap: in a library spanning months a rare name
-    recurs in unrelated events, and capping first let older look-alikes crowd out the
-    rewrites that lie within days. Out-of-window pairs join only as re-posts, and a re-post
-    repeats nearly all of the article's rare keys, so the far list keeps only candidates
-    holding :data:`~reader.grouping.thresholds.REPOST_BLOCK_SHARE` of its own blocking
-    weight: the costly body comparison is spent on a handful of pairs, not thousands.
-    """
+) -> tuple[dict[int, float], float]:
+    """(weights, own): the articles sharing at least ``MIN_BLOCK_WEIGHT`` of rare weight with
+    ``article_id`` through its blocking keys, and the article's own weight in those keys."""
     weight: dict[int, float] = {}
     get = weight.get
     max_df = t.BLOCK_MAX_DF
@@ -121,16 +112,30 @@ def candidates_near(
             weight[other] = get(other, 0.0) + w
     weight.pop(article_id, None)
     min_weight = t.MIN_BLOCK_WEIGHT
-    far_weight = max(min_weight, own * t.REPOST_BLOCK_SHARE)
+    return {b: w for b, w in weight.items() if w >= min_weight}, own
+
+
+def near_and_far(
+    article_id: int, weights: Mapping[int, float], own: float, when: Mapping[int, When]
+) -> tuple[list[int], list[int]]:
+    """(near, far): the candidates inside the date window, best first and capped, and those
+    outside it that share so much rare weight they may be re-posts.
+
+    The window is applied *before* the cap: in a library spanning months a rare name
+    recurs in unrelated events, and capping first let older look-alikes crowd out the
+    rewrites that lie within days. Out-of-window pairs join only as re-posts, and a re-post
+    repeats nearly all of the article's rare keys, so the far list keeps only candidates
+    holding :data:`~reader.grouping.thresholds.REPOST_BLOCK_SHARE` of its own blocking
+    weight: the costly body comparison is spent on a handful of pairs, not thousands.
+    """
+    far_weight = own * t.REPOST_BLOCK_SHARE
     no_date: When = (None, False, None)
     ta, fa, _ = when.get(article_id, no_date)
     window = t.DATE_WINDOW.total_seconds()
     inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
     near: list[int] = []
     far: list[int] = []
-    for b, w in weight.items():
-        if w < min_weight:
-            continue
+    for b, w in weights.items():
         tb, fb, _ = when.get(b, no_date)
         # Same test as reader.grouping.clusters.within_window, inlined (hot loop).
         if ta is None or tb is None or abs(ta - tb) <= (inferred_window if fa or fb else window):
@@ -138,7 +143,7 @@ def candidates_near(
         elif w >= far_weight:
             far.append(b)
     if len(near) > t.MAX_CANDIDATES:
-        near = heapq.nlargest(t.MAX_CANDIDATES, near, key=weight.__getitem__)
+        near = heapq.nlargest(t.MAX_CANDIDATES, near, key=weights.__getitem__)
     else:
-        near.sort(key=lambda a: -weight[a])
+        near.sort(key=lambda a: -weights[a])
     return near, far

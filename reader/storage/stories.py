@@ -36,9 +36,9 @@ from reader.grouping import features as feat
 from reader.grouping import thresholds as t
 from reader.grouping.candidates import (
     block_df_cap,
+    block_weights,
     build_index,
-    candidates_for,
-    candidates_near,
+    near_and_far,
 )
 from reader.grouping.clusters import Constraints, Item, group
 from reader.grouping.explain import explain
@@ -363,9 +363,16 @@ def _assign_batch(
     for a, ks in probe.items():
         for k in ks:
             index.setdefault(k, []).append(a)
-    candidates = {a: candidates_for(a, ks, index, rarity) for a, ks in probe.items()}
-    meta = _articles_meta(db, sorted({b for cands in candidates.values() for b in cands} | new_set))
-    candidates = _window_filter(db, candidates.items(), meta)
+    weighed = {a: block_weights(a, ks, index, rarity) for a, ks in probe.items()}
+    meta = _articles_meta(db, sorted({b for w, _ in weighed.values() for b in w} | new_set))
+    candidates: dict[int, list[int]] = {}
+    far: dict[int, list[int]] = {}
+    for a, (weights, own) in weighed.items():
+        candidates[a], away = near_and_far(a, weights, own, meta)
+        if away:
+            far[a] = away
+    del weighed
+    _keep_reposts(db, candidates, far)
     found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
     # Articles prepared by an earlier batch of this import keep their weights while the
@@ -771,50 +778,6 @@ def regroup(
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
 
-def _window_filter(
-    db: Database,
-    candidates: Iterable[tuple[int, list[int]]],
-    meta: Mapping[int, _Meta],
-) -> dict[int, list[int]]:
-    """Drop the candidate pairs that grouping would score only to throw away.
-
-    A pair whose known dates lie outside the window never joins on shared facts; it joins
-    only as a re-post (re-posts ignore dates). So an out-of-window pair is kept only when
-    :func:`reader.grouping.scoring.is_repost` holds for the two bodies, and grouping
-    decides on the pairs left exactly what it decides on all of them (the order of a
-    candidate list does not matter to it: edges are ranked by score).
-    """
-    inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
-    window = t.DATE_WINDOW.total_seconds()
-    kept: dict[int, list[int]] = {}
-    far: dict[int, list[int]] = {}  # a -> its out-of-window candidates still in question
-    for a, cands in candidates:
-        ma = meta.get(a)
-        if ma is None:
-            continue
-        near = kept[a] = []
-        ta, fa = ma[0], ma[1]
-        away: list[int] = []
-        for b in cands:
-            mb = meta.get(b)
-            if mb is None:
-                continue
-            tb = mb[0]
-            # Same test as reader.grouping.clusters.within_window, inlined.
-            if (
-                ta is None
-                or tb is None
-                or abs(ta - tb) <= (inferred_window if fa or mb[1] else window)
-            ):
-                near.append(b)
-            else:
-                away.append(b)
-        if away:
-            far[a] = away
-    _keep_reposts(db, kept, far)
-    return kept
-
-
 def _keep_reposts(db: Database, kept: dict[int, list[int]], far: Mapping[int, list[int]]) -> None:
     """Add to ``kept`` the out-of-window pairs of ``far`` that are re-posts.
 
@@ -890,7 +853,8 @@ def _blocked(
         if n % 2000 == 0 and cancelled():
             raise Cancelled("regroup")
         if a in keys:
-            near[a], away = candidates_near(a, keys[a], index, rarity, meta)
+            weights, own = block_weights(a, keys[a], index, rarity)
+            near[a], away = near_and_far(a, weights, own, meta)
             if away and names_differ is not None:
                 away = [b for b in away if not names_differ(a, b)]
             if away:
