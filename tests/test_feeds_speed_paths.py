@@ -9,6 +9,8 @@ edited).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from hypothesis import given, settings
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from reader.feeds.sanitize import _origin, html_to_text, resolve_url, sanitize_html
 from reader.library.feeds import content_hash
 from reader.text import identity_hash
+from reader.types import ParsedArticle
 
 _URL_PARTS = ["/", "//", "./", "../", "/.", "a", "b.html", "?q=1", "#f", "&amp;", "%20", " ",
               "\t", "é", ":", "@", "[", "mailto:x@y", "javascript:x", "http://o.example/p"]
@@ -92,3 +95,40 @@ _TEXT = st.text(
 @given(_TEXT, _TEXT)
 def test_content_hash_equals_identity_hash(title: str, body: str) -> None:
     assert content_hash(title, body) == identity_hash(title, body)
+
+
+def test_feed_insert_writes_what_insert_articles_writes(tmp_path: Path) -> None:
+    """``insert_entries`` inlines ``insert_articles`` (plus the feed columns): every column
+    the general insert fills must come out the same, including columns added to it later."""
+    from reader.library import Library
+    from reader.storage import articles as store
+    from reader.storage import feeds as feed_store
+
+    article = ParsedArticle(
+        title="Harbour reopens", body="Ships are back.\n\n• Ferries: daily", position=4,
+        published=datetime(2024, 5, 1, 8, 30, tzinfo=UTC), published_inferred=True,
+        url="https://h.example/1", external_id="g-1", author="Ann Lee",
+        attachments=("https://h.example/a.mp3",), read=True, starred=True,
+    )
+    digest = content_hash(article.title, article.body)
+    stored: list[dict[str, object]] = []
+    for name in ("general", "feed"):
+        with Library.open(tmp_path / f"{name}.db") as lib, lib.db.atomic():
+            source = feed_store.source_for_feed(lib.db, "Harbour")
+            if name == "general":
+                store.insert_articles(lib.db, None, [store.NewArticle(article, source, digest)])
+            else:
+                row = feed_store.EntryRow(article, "g-1", "<p>Ships</p>", ("Sea",), digest)
+                feed_store.insert_entries(lib.db, source, None, [row])
+            cursor = lib.db.conn.execute("SELECT * FROM articles")
+            names = [d[0] for d in cursor.description]
+            stored.append(dict(zip(names, cursor.fetchone(), strict=True)))
+            fts = lib.db.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'ferries'").fetchall()
+            assert len(fts) == 1
+    general, feed = stored
+    assert (feed["guid"], feed["html"], feed["categories"]) == ("g-1", "<p>Ships</p>", '["Sea"]')
+    for column in ("added_at", "guid", "html", "categories"):
+        general.pop(column)
+        feed.pop(column)
+    assert feed == general
