@@ -242,7 +242,7 @@ def parse_feed_bytes(data: bytes, *, where: str, base_url: str | None = None) ->
     a feed or cannot be recovered; the message never carries a traceback."""
     if len(data) > MAX_FEED_BYTES:
         raise ImportFailed(where, f"the feed is larger than {MAX_FEED_BYTES // 1_048_576} MB")
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy the whole document)
         raise ImportFailed(where, "the feed is empty")
     text, encoding, warnings = decode_document(data)
     stripped = text.lstrip("\ufeff \t\r\n")
