@@ -13,6 +13,8 @@ so an article that only says "Putin" matches one that says "Vladimir Putin".
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -631,7 +633,10 @@ _LINK: Final = 6  # a lowercase connector or particle ("of", "van") that may joi
 _PART_LOWER: Final = 7  # lowercased, it is a particle
 _STARTS: Final = 8  # cleaned, it is capitalised and not a common word (a name may follow)
 _CAP: Final = 9  # cleaned, it is capitalised
-_TokenInfo = tuple[bool, bool, bool, str, bool, bool, bool, bool, bool, bool]
+#: Whether _runs must look at it: the others (lowercase words that cannot join two name
+#: parts, punctuation, numbers) do nothing outside a run and end a run they follow.
+_INTERESTING: Final = 10
+_TokenInfo = tuple[bool, bool, bool, str, bool, bool, bool, bool, bool, bool, bool]
 _TOKEN_INFO: dict[str, _TokenInfo] = {}
 
 
@@ -641,17 +646,21 @@ def _token_info(raw: str) -> _TokenInfo:
     token = _clean(raw)
     lower = token.lower()
     cap = _is_cap(token)
+    low = raw[0].islower()
+    alpha = raw[:1].isalpha()
+    link = (lower in _CONNECTORS or lower in _PARTICLES) and not cap
     info = (
-        raw[0].islower(),
+        low,
         raw in _PARTICLES,
-        raw[:1].isalpha(),
+        alpha,
         token,
         cap and lower not in _COMMON and lower not in _DEMONYMS,
         raw != token and raw.rstrip(".") != token,
-        (lower in _CONNECTORS or lower in _PARTICLES) and not cap,
+        link,
         lower in _PARTICLES,
         cap and lower not in _COMMON,
         cap,
+        alpha and not (low and not link),
     )
     _TOKEN_INFO[raw] = info
     return info
@@ -669,8 +678,9 @@ def _close(current: list[str], runs: list[tuple[list[str], bool]], at_start: boo
 def _runs(sentence: str) -> list[tuple[list[str], bool]]:
     """Runs of capitalised tokens in one sentence; the flag says the run starts it.
 
-    The per-token tests are memoised (:func:`_token_info`); most tokens are lowercase words
-    outside any run and cost one tuple lookup.
+    The per-token tests are memoised (:func:`_token_info`), and only the tokens that can
+    start, extend or join a name are visited (most are lowercase words): a gap between two
+    visited tokens ends the current run, as its first token would have.
     """
     tokens = _TOKEN.findall(sentence)
     infos: list[_TokenInfo | None] = list(map(_TOKEN_INFO.get, tokens))
@@ -683,7 +693,13 @@ def _runs(sentence: str) -> list[tuple[list[str], bool]]:
     first_word = next((i for i, f in enumerate(facts) if f[_ALPHA]), -1)
     last = len(tokens) - 1
 
-    for index, info in enumerate(facts):
+    previous = -1
+    visit = itertools.compress(range(len(facts)), map(operator.itemgetter(_INTERESTING), facts))
+    for index in visit:
+        if current and index != previous + 1:
+            _close(current, runs, start_index == first_word)
+        previous = index
+        info = facts[index]
         if not current:
             if info[_LOW]:
                 if info[_PART] and index < last and facts[index + 1][_STARTS]:
