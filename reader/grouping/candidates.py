@@ -95,8 +95,9 @@ def block_weights(
     index: Mapping[str, Sequence[int]],
     rarity: Rarity,
 ) -> tuple[dict[int, float], float]:
-    """(weights, own): the articles sharing at least ``MIN_BLOCK_WEIGHT`` of rare weight with
-    ``article_id`` through its blocking keys, and the article's own weight in those keys."""
+    """(weights, own): the rare weight each article shares with ``article_id`` through its
+    blocking keys (:func:`near_and_far` drops those under ``MIN_BLOCK_WEIGHT``), and the
+    article's own weight in those keys."""
     weight: dict[int, float] = {}
     get = weight.get
     max_df = t.BLOCK_MAX_DF
@@ -111,8 +112,7 @@ def block_weights(
         for other in posting:
             weight[other] = get(other, 0.0) + w
     weight.pop(article_id, None)
-    min_weight = t.MIN_BLOCK_WEIGHT
-    return {b: w for b, w in weight.items() if w >= min_weight}, own
+    return weight, own
 
 
 def near_and_far(
@@ -128,7 +128,8 @@ def near_and_far(
     holding :data:`~reader.grouping.thresholds.REPOST_BLOCK_SHARE` of its own blocking
     weight: the costly body comparison is spent on a handful of pairs, not thousands.
     """
-    far_weight = own * t.REPOST_BLOCK_SHARE
+    min_weight = t.MIN_BLOCK_WEIGHT
+    far_weight = max(min_weight, own * t.REPOST_BLOCK_SHARE)
     no_date: When = (None, False, None)
     ta, fa, _ = when.get(article_id, no_date)
     window = t.DATE_WINDOW.total_seconds()
@@ -136,6 +137,8 @@ def near_and_far(
     near: list[int] = []
     far: list[int] = []
     for b, w in weights.items():
+        if w < min_weight:
+            continue
         tb, fb, _ = when.get(b, no_date)
         # Same test as reader.grouping.clusters.within_window, inlined (hot loop).
         if ta is None or tb is None or abs(ta - tb) <= (inferred_window if fa or fb else window):
@@ -146,4 +149,6 @@ def near_and_far(
         near = heapq.nlargest(t.MAX_CANDIDATES, near, key=weights.__getitem__)
     else:
         near.sort(key=lambda a: -weights[a])
+    if len(far) > t.MAX_FAR_CANDIDATES:
+        far = heapq.nlargest(t.MAX_FAR_CANDIDATES, far, key=weights.__getitem__)
     return near, far

@@ -79,6 +79,12 @@ MIN_BLOCK_WEIGHT = 4.0
 #: holds nearly all of the article's rare keys; a later look-alike event shares a few names.
 REPOST_BLOCK_SHARE = 0.8
 
+#: ...and only the heaviest few of those: a re-post shares *all* of the article's rare keys,
+#: so it is among the heaviest; several re-posts of one text join through each other. In a
+#: library with a small pool of names (a feed about one region) thousands of articles share
+#: 80% of a short article's few rare names, and each would cost a names or text comparison.
+MAX_FAR_CANDIDATES = 3
+
 # --------------------------------------------------------------------------- scoring
 
 #: Keys rarer than this IDF (natural log) count as "specific" evidence; commoner ones

@@ -364,7 +364,13 @@ def _assign_batch(
         for k in ks:
             index.setdefault(k, []).append(a)
     weighed = {a: block_weights(a, ks, index, rarity) for a, ks in probe.items()}
-    meta = _articles_meta(db, sorted({b for w, _ in weighed.values() for b in w} | new_set))
+    min_weight = t.MIN_BLOCK_WEIGHT
+    meta = _articles_meta(
+        db,
+        sorted(
+            {b for w, _ in weighed.values() for b, x in w.items() if x >= min_weight} | new_set
+        ),
+    )
     candidates: dict[int, list[int]] = {}
     far: dict[int, list[int]] = {}
     for a, (weights, own) in weighed.items():
