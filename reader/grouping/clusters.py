@@ -22,7 +22,7 @@ from reader.grouping.scoring import (
     Prepared,
     Rarity,
     is_repost,
-    names_fail,
+    names_evidence,
     prepare,
     score_prepared,
 )
@@ -209,9 +209,10 @@ def group(
             pb = prep(b)
             # Cheap test first: most candidates name different people or places. Their
             # score is computed later only if the average-link test asks for it.
-            if names_fail(pa, pb, rarity):
+            names = names_evidence(pa, pb)
+            if names is None:
                 continue
-            score, ok, phrases = score_prepared(pa, pb, rarity)
+            score, ok, phrases = score_prepared(pa, pb, rarity, names)
             if phrases >= 0.5:
                 repost_checks.append((lo, hi))
             ib = by_id[b]

@@ -277,15 +277,26 @@ def names_fail(a: Prepared, b: Prepared, rarity: Rarity) -> bool:
     places and too few of them agree: a cheap test (names are a handful of keys) that skips
     the costlier wording comparison for most candidate pairs. Articles without specific
     names never fail it, so nameless re-posts still reach the re-post test."""
+    return names_evidence(a, b) is None
+
+
+def names_evidence(a: Prepared, b: Prepared) -> float | None:
+    """The pair's names overlap, or None when :func:`names_fail` holds (so grouping weighs
+    the names once: the test's overlap is the score's)."""
     if not a.names.total or not b.names.total:
-        return False
-    return _overlap(a.names, b.names) < t.NAMES_EVIDENCE
-
-
-def score_prepared(a: Prepared, b: Prepared, rarity: Rarity) -> tuple[float, bool, float]:
-    """(score, accepted, phrases) of a pair: the hot path of grouping, nothing listed."""
-    fa, fb = a.features, b.features
+        return 0.0
     names = _overlap(a.names, b.names)
+    return None if names < t.NAMES_EVIDENCE else names
+
+
+def score_prepared(
+    a: Prepared, b: Prepared, rarity: Rarity, names: float | None = None
+) -> tuple[float, bool, float]:
+    """(score, accepted, phrases) of a pair: the hot path of grouping, nothing listed.
+    ``names`` is the names overlap when the caller has it (:func:`names_evidence`)."""
+    fa, fb = a.features, b.features
+    if names is None:
+        names = _overlap(a.names, b.names)
     numbers = _overlap(a.numbers, b.numbers)
     dates = _overlap(a.dates, b.dates)
     phrases = (
