@@ -196,8 +196,8 @@ def group(
             progress(n, len(probe), "grouping articles")
         if a in alone or a not in by_id:
             continue
-        pa = prep(a)
         ia = by_id[a]
+        pa: Prepared | None = None  # weighed on its first candidate: many articles have none
         for b in candidates_of(a):
             if b in alone:
                 continue
@@ -206,6 +206,8 @@ def group(
             if k in seen:
                 continue
             seen.add(k)
+            if pa is None:
+                pa = prep(a)
             pb = prep(b)
             # Cheap test first: most candidates name different people or places. Their
             # score is computed later only if the average-link test asks for it.

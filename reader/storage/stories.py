@@ -340,7 +340,11 @@ def _assign_batch(
 ) -> set[int]:
     new_feats = compute_features(db, article_ids, cancelled, df, extracted)
     total = df.total()
-    rarity = Rarity(df.fetch(k for f in new_feats.values() for k in f.all_keys()), total)
+    # Blocking reads the non-word keys only; words are weighed below, for the articles
+    # that have someone to be compared with.
+    rarity = Rarity(
+        df.fetch(k for f in new_feats.values() for k in f.all_keys() if k[:2] != "w:"), total
+    )
     # Candidates: the best-weighted partners of each new article through its rare keys'
     # posting lists (the stored index, this batch included), ranked as grouping ranks them.
     both = {a: index_keys(f, rarity) for a, f in new_feats.items()}
@@ -393,13 +397,23 @@ def _assign_batch(
             del kept[old]
     old_feats = load_features(db, sorted(a for a in found if a not in kept))
     loaded = {**old_feats, **new_feats}
-    rarity = Rarity(df.fetch(k for f in loaded.values() for k in f.all_keys()), total)
+    # Only articles in a candidate pair are ever weighed (most new articles of a feed have
+    # no one to be compared with): their keys' counts are read, not every new word's.
+    involved = {a for a, cands in candidates.items() if cands}
+    involved.update(b for cands in candidates.values() for b in cands)
+    rarity = Rarity(
+        df.fetch(k for a in involved if a in loaded for k in loaded[a].all_keys()), total
+    )
     all_feats = {**{a: kept[a].features for a in found if a in kept}, **loaded}
 
     def prepared(article_id: int) -> Prepared:
         p = kept.get(article_id)
         if p is None:
-            p = kept[article_id] = prepare(loaded[article_id], rarity)
+            f = loaded[article_id]
+            weights = rarity
+            if article_id not in involved:  # not expected: grouping weighs pairs only
+                weights = Rarity(df.fetch(f.all_keys()), total)
+            p = kept[article_id] = prepare(f, weights)
         return p
 
     labels = {a: m[2] for a, m in meta.items() if m[2] is not None}
