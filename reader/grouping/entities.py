@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
@@ -843,7 +842,8 @@ def extract_entities(title: str, body: str) -> list[Entity]:
         for words, at_start in title_runs:
             mid_caps.update(words[1:] if at_start else words)
 
-    surfaces: Counter[str] = Counter()
+    surfaces: dict[str, int] = {}  # surface -> mentions, in order of first mention
+    count_of = surfaces.get
     for words, at_start in found:
         if (
             at_start
@@ -862,7 +862,8 @@ def extract_entities(title: str, body: str) -> list[Entity]:
             continue
         if words[0].split("-")[0].lower() in _DEMONYMS:
             continue  # "Russian-held", "Israeli-Georgian"
-        surfaces[" ".join(words)] += 1
+        surface = " ".join(words)
+        surfaces[surface] = count_of(surface, 0) + 1
 
     body_names = set(surfaces)
     for words, _ in title_runs:
@@ -924,11 +925,12 @@ def _surface_facts(surface: str) -> tuple[list[str], bool, str, str]:
     return facts
 
 
-def _merge_variants(surfaces: Counter[str]) -> list[Entity]:
+def _merge_variants(surfaces: dict[str, int]) -> list[Entity]:
     """Merge "Vladimir Putin" and "Putin" (and "Putin" alone) under the surname key."""
     entities: dict[str, list[object]] = {}  # key -> [display, mentions, kind]
     singles = {s for s in surfaces if " " not in s}
-    for surface, count in surfaces.most_common():
+    # Most mentioned first, ties in order of first mention (Counter.most_common's order).
+    for surface, count in sorted(surfaces.items(), key=operator.itemgetter(1), reverse=True):
         words, person, key_as_person, key_as_name = _surface_facts(surface)
         if person and not (
             # Someone's first name is not used alone; a company's ("Korvan Vista") is.
