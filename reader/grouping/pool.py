@@ -33,8 +33,9 @@ MIN_PARALLEL_ARTICLES = 6000
 #: sequential half, and more extractors than it can consume only hold memory.
 MAX_WORKERS = 3
 
-#: One task's share of a batch: small enough to spread a batch over the workers.
-TASK_ARTICLES = 500
+#: One task's share of a batch: small enough to spread a batch over the workers and to
+#: let the caller take back the tasks they have not started.
+TASK_ARTICLES = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,23 @@ class Pending:
                 self._futures = []
 
     def result(self) -> list[Extracted]:
+        """The batch's extracted articles, in row order.
+
+        Tasks the workers have not started yet are taken back and extracted here (the
+        caller would otherwise sit idle waiting): whichever side is faster does more.
+        """
         if self._futures:
+            parts: list[list[Extracted] | None] = [None] * len(self._futures)
+            for i in range(len(self._futures) - 1, -1, -1):
+                if self._futures[i].cancel():
+                    start = i * TASK_ARTICLES
+                    parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
             try:
-                return [e for future in self._futures for e in future.result()]
+                return [
+                    e
+                    for future, part in zip(self._futures, parts, strict=True)
+                    for e in (part if part is not None else future.result())
+                ]
             except (BrokenProcessPool, OSError):
                 self._pool.broken()
         return extract_rows(self._rows)
