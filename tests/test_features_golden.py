@@ -250,6 +250,28 @@ def test_only_r_and_capital_r_fold_to_r() -> None:
     assert folds == ["R", "r"]
 
 
+def test_memos_that_start_over_often_give_the_same_output(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader.grouping import entities as live_entities
+
+    monkeypatch.setattr(live_entities, "_MEMO_LIMIT", 5)
+    monkeypatch.setattr(live_entities, "_SURFACES_LIMIT", 3)
+    monkeypatch.setattr(live, "_PHRASE_HASHES_LIMIT", 20)
+    monkeypatch.setattr(live, "_STEMS_LIMIT", 10)
+    for module, memo in (
+        (live_entities, "_TOKEN_INFO"),
+        (live_entities, "_ACRONYMS"),
+        (live_entities, "_SURFACES"),
+        (live, "_PHRASE_HASHES"),
+        (live, "_STEMS"),
+    ):
+        monkeypatch.setattr(module, memo, {})  # start empty, so the limits are reached
+    expected = _golden()["lookalikes"]
+    assert _fingerprints(_imported(LOOKALIKES)) == expected
+    assert len(live_entities._TOKEN_INFO) < 200 and len(live._PHRASE_HASHES) < 1000
+
+
 def test_a_hash_collision_keeps_the_first_phrase() -> None:
     # "dblxtkv qkorn" and "ybaeh ygtbcecug" have the same 31-bit phrase hash.
     body = "Dblxtkv qkorn ybaeh ygtbcecug, then dblxtkv qkorn again."

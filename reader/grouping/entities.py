@@ -517,9 +517,12 @@ _DESCRIPTORS = frozenset(
 )
 
 
-#: Entries each per-word memo below keeps before it starts over (a memory bound: news
-#: vocabulary is small next to the number of words read, so most lookups hit).
-_MEMO_LIMIT = 100_000
+#: Entries each per-word memo below keeps before it starts over (a memory bound, about
+#: 11 MB for the token facts: news vocabulary is small next to the number of words read,
+#: so most lookups hit even after a restart).
+_MEMO_LIMIT = 50_000
+#: ...and the per-name memo (about 12 MB full; names recur even more than words).
+_SURFACES_LIMIT = 20_000
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9\-’'\.&]*|\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
@@ -916,7 +919,7 @@ _SURFACES: dict[str, tuple[list[str], bool, str, str]] = {}
 def _surface_facts(surface: str) -> tuple[list[str], bool, str, str]:
     facts = _SURFACES.get(surface)
     if facts is None:
-        if len(_SURFACES) > _MEMO_LIMIT:
+        if len(_SURFACES) > _SURFACES_LIMIT:
             _SURFACES.clear()
         words = surface.split()
         person = _person_like(words)

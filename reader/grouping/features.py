@@ -581,7 +581,7 @@ def phrase_hash(a: str, b: str) -> int:
 #: lookup by the pair (whose words' hashes are already known) is cheaper than joining,
 #: encoding and hashing the phrase again.
 _PHRASE_HASHES: dict[tuple[str, str], int] = {}
-_PHRASE_HASHES_LIMIT = 200_000
+_PHRASE_HASHES_LIMIT = 100_000  # about 14 MB full
 
 
 def _bigrams(words: list[str]) -> dict[int, tuple[str, str]]:
