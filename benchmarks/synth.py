@@ -117,16 +117,25 @@ def articles(
     n: int, seed: int = 7, versions: tuple[int, int] = (1, 5)
 ) -> Iterator[tuple[str, str]]:
     """``n`` (title, body) pairs: events with 1–5 rewrites each, interleaved like a dump."""
+    for _event_index, title, body in labelled_articles(n, seed, versions):
+        yield title, body
+
+
+def labelled_articles(
+    n: int, seed: int = 7, versions: tuple[int, int] = (1, 5)
+) -> Iterator[tuple[int, str, str]]:
+    """Like :func:`articles`, with the index of the event each article reports (the truth
+    for measuring grouping on synthetic data)."""
     rng = random.Random(seed)
     start = date(2024, 1, 1)
     made = 0
     event_index = 0
-    pending: list[tuple[str, str]] = []
+    pending: list[tuple[int, str, str]] = []
     while made < n:
         ev = _event(rng, event_index, start)
         event_index += 1
         for _ in range(rng.randint(*versions)):
-            pending.append(_write_up(rng, ev))
+            pending.append((event_index - 1, *_write_up(rng, ev)))
         if len(pending) > 50:
             rng.shuffle(pending)
             while pending and made < n:

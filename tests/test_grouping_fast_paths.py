@@ -247,22 +247,23 @@ def test_only_repost_like_far_pairs_are_questioned_and_no_repost_is_lost(
     assert len(reposted) >= 4
 
 
-def test_the_date_window_applies_before_the_candidate_cap() -> None:
+def test_far_candidates_are_only_the_heaviest_repost_like_ones() -> None:
     from reader.grouping.candidates import near_and_far
 
     day = 86_400
-    when = {0: (100 * day, False, None), 1: (101 * day, False, None)}
-    weights = {1: 5.0}
-    for other in range(2, 2 + 3 * t.MAX_CANDIDATES):  # heavier look-alikes, months away
+    when = {0: (100 * day, False, None), 1: (101 * day, False, None), 2: (None, False, None)}
+    weights = {1: 5.0, 2: 4.5, 3: 2.0}  # 3 is under the blocking minimum
+    for other in range(10, 20):  # look-alikes months away
         when[other] = (10 * day, False, None)
         weights[other] = 9.0
+    weights[10] = 9.5
     near, far = near_and_far(0, weights, own=20.0, when=when)
-    assert near == [1]  # the rewrite a day later is not crowded out
+    assert near == [1, 2]  # in the window or undated, best first
     assert far == []  # 9 of 20 is no re-post
-    weights[2] = 9.5
     near, far = near_and_far(0, weights, own=10.0, when=when)
-    # 9 of 10: possible re-posts, tested on text; only the heaviest few.
-    assert len(far) == t.MAX_FAR_CANDIDATES and far[0] == 2
+    # 9 of 10: possible re-posts, tested on their text; only the heaviest few.
+    assert len(far) == t.MAX_FAR_CANDIDATES and far[0] == 10
+    assert near == [1, 2]
 
 
 def test_index_keys_are_the_storable_and_blocking_keys(tmp_path: Path) -> None:

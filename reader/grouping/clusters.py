@@ -128,8 +128,9 @@ def group(
 ) -> Grouping:
     """Group ``items`` into stories.
 
-    ``labels`` pins articles to existing stories: two groups with different labels never
-    join (incremental imports join new articles to stories, they do not merge old ones).
+    ``labels`` pins articles to existing stories: articles with one label start as one
+    group, and two groups with different labels never join (incremental imports join new
+    articles to stories, they do not merge old ones).
     ``only`` restricts the articles whose candidates are searched (the new ones); others
     still take part as candidates. ``bodies`` fetches article bodies for the re-post test.
     ``prepared`` may give an article's weighted features and ``keys`` its blocking keys,
@@ -231,6 +232,15 @@ def group(
                 edges.append((2.0, a, b, "re-post"))
 
     groups = _Groups(by_id, labels)
+    # Articles already in one story (the same label) start as one group, so the
+    # average-link test weighs a newcomer against the story, not against one member.
+    first_of: dict[int, int] = {}
+    for i, label in labels.items():
+        if i in by_id:
+            if label in first_of:
+                groups.union(first_of[label], i)
+            else:
+                first_of[label] = i
     forced: dict[frozenset[int], str] = {}
     for a, b in constraints.together:
         if a in by_id and b in by_id:

@@ -385,6 +385,14 @@ def _assign_batch(
     _keep_reposts(db, candidates, far)
     found = {b for cands in candidates.values() for b in cands}
     found.difference_update(article_ids)
+    # A new article joins a story only if it is close enough to the story as a whole
+    # (average link), not just to the member blocking found: so the stories' other
+    # members (the newest few) take part too, already joined by their label.
+    stories_found = {s for s in (meta[b][2] for b in found) if s is not None}
+    members = _story_members(db, stories_found, t.STORY_MEMBERS_FOR_LINK)
+    members.difference_update(found, new_set)
+    meta.update(_articles_meta(db, sorted(members)))
+    found |= members
     # Articles prepared by an earlier batch of this import keep their weights while the
     # library has grown by less than a tenth since (a negligible difference in rarity);
     # the others are read and weighed again.
@@ -401,6 +409,7 @@ def _assign_batch(
     # no one to be compared with): their keys' counts are read, not every new word's.
     involved = {a for a, cands in candidates.items() if cands}
     involved.update(b for cands in candidates.values() for b in cands)
+    involved |= members
     rarity = Rarity(
         df.fetch(k for a in involved if a in loaded for k in loaded[a].all_keys()), total
     )
@@ -444,6 +453,24 @@ def _assign_batch(
         )
         touched.add(story)
     return touched
+
+
+def _story_members(db: Database, story_ids: Iterable[int], limit: int) -> set[int]:
+    """Up to ``limit`` members of each story, the newest first (they are the ones a new
+    article's date window reaches)."""
+    out: set[int] = set()
+    for chunk in _chunks(sorted(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            int(r[0])
+            for r in db.conn.execute(
+                f"SELECT id FROM (SELECT id, row_number() OVER"
+                f" (PARTITION BY story_id ORDER BY id DESC) AS n"
+                f" FROM articles WHERE story_id IN ({marks})) WHERE n <= ?",
+                [*chunk, limit],
+            )
+        )
+    return out
 
 
 #: (published_ts, published_inferred, story_id) of an article.
