@@ -27,6 +27,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import repeat
 
 from rapidfuzz import fuzz
 from sqlite_utils import Database
@@ -224,12 +225,14 @@ def index_keys(f: feat.Features, rarity: Rarity) -> tuple[list[str], list[str]]:
     """
     cap = block_df_cap(rarity.total)
     get = rarity.df.get
-    ranked = []
-    for k in f.all_keys():
-        if k[:2] != "w:":
-            n = get(k, 0)
-            if n <= cap:
-                ranked.append((n, k))
+    # The non-word keys of Features.all_keys, built directly: words never block, and
+    # building their strings only to skip them was a third of this function.
+    keys = [f"e:{k}" for k in f.entities]
+    keys += [f"n:{v}" for v in f.numbers]
+    keys += [f"d:{d}" for d in f.dates]
+    keys += [f"y:{y}" for y in f.years]
+    keys += [f"p:{p}" for p in f.phrases]
+    ranked = [(n, k) for n, k in zip(map(get, keys, repeat(0)), keys, strict=True) if n <= cap]
     ranked.sort()
     limit = t.MAX_POSTINGS_PER_ARTICLE
     storable = [k for _, k in ranked[:limit]]
@@ -1011,7 +1014,10 @@ def _apply_clusters(db: Database, clusters: list[list[int]], old_of: dict[int, i
     for s, oldest in old_oldest.items():
         if s not in used and s in noted:
             _move_note(db, s, story_of_cluster[cluster_of_article[oldest]])
-    touched = set(story_of_cluster.values()) | set(old_oldest)
+    # Only stories that gained or lost an article need their aggregates rebuilt (a regroup
+    # of a settled library leaves most stories as they were).
+    touched = {story for story, _ in updates}
+    touched.update(s for s in (old_of.get(a) for _, a in updates) if s is not None)
     refresh_stories(db, touched)
 
 
