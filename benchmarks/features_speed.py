@@ -28,12 +28,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.corpora import SEEDS, seed_articles  # noqa: E402
 from benchmarks.synth import articles as synth_articles  # noqa: E402
 from reader.grouping import entities as live_entities  # noqa: E402
 from reader.grouping import features as live_features  # noqa: E402
-from reader.importers import open_import  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 REFERENCE = ROOT / "tests" / "data" / "features_golden" / "reference_extract.py"
 
 
@@ -44,14 +43,6 @@ def _reference() -> ModuleType:
     sys.modules["features_reference"] = module
     spec.loader.exec_module(module)
     return module
-
-
-def _seed_articles() -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        with open_import(path) as parsed:
-            out.extend((a.title, a.body) for a in parsed.articles)
-    return out
 
 
 def _ms_per(items: list[Any], step: Callable[[Any], object], repeat: int = 5) -> float:
@@ -128,7 +119,7 @@ def main() -> int:
         return 0
     measure("synthetic", synth, reference)
     if SEEDS.exists():
-        seeds = _seed_articles()
+        seeds = seed_articles()
         measure("seeds (x10)", seeds * 10, reference)
     else:
         print("seeds: ../shared/seeds not present, skipped")

@@ -47,7 +47,7 @@ _CODE_ENV = "BROADSHEET_BENCH_CODE"
 sys.path.insert(0, os.environ.get(_CODE_ENV, str(ROOT)))
 sys.path.insert(1, str(ROOT))  # benchmarks.synth always comes from this checkout
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+from benchmarks.corpora import SEEDS, seed_articles  # noqa: E402
 
 #: User topics as a reader might write them: the language's phrases, prefixes and operators.
 USER_RULES = [
@@ -60,22 +60,12 @@ USER_RULES = [
 _SYLLABLES = ["ka", "lo", "mir", "zet", "vo", "ran", "dus", "pel", "yi", "shor", "ten", "gra"]
 
 
-def _seed_articles() -> list[tuple[str, str]]:
-    from reader.importers import open_import
-
-    out: list[tuple[str, str]] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        with open_import(path) as parsed:
-            out.extend((a.title, a.body) for a in parsed.articles)
-    return out
-
-
 def corpus(n: int, seed: int = 11) -> list[tuple[str, str]]:
     """``n`` distinct (title, body) pairs: seed articles, recombinations, synthetic write-ups."""
     from benchmarks.synth import articles as synth_articles
 
     rng = random.Random(seed)
-    real = _seed_articles()
+    real = seed_articles()
     synth = list(synth_articles(max(n // 3, 1), seed=seed))
     sentences = [s for _, body in real for s in re.split(r"(?<=[.!?])\s+", body) if s]
     sentences += [s for _, body in synth[:2000] for s in re.split(r"(?<=[.!?])\s+", body) if s]

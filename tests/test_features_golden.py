@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import json
 import re
 import sys
@@ -29,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers.modules import benchmark, load_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,15 +46,6 @@ SYNTH_COUNT = 300
 SYNTH_SEED = 20261121
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
 def _imported(path: Path) -> list[tuple[str, str]]:
     """(title, body) pairs as the importer hands them to grouping."""
     with open_import(path) as parsed:
@@ -62,7 +53,7 @@ def _imported(path: Path) -> list[tuple[str, str]]:
 
 
 def _synthetic() -> list[tuple[str, str]]:
-    synth = _load("features_golden_synth", ROOT / "benchmarks" / "synth.py")
+    synth = benchmark("synth")
     return list(synth.articles(SYNTH_COUNT, seed=SYNTH_SEED))
 
 
@@ -139,7 +130,7 @@ _REFERENCE: ModuleType | None = None
 def _reference() -> ModuleType:
     global _REFERENCE
     if _REFERENCE is None:
-        _REFERENCE = _load("features_golden_reference", DATA / "reference_extract.py")
+        _REFERENCE = load_file("features_golden_reference", DATA / "reference_extract.py")
     return _REFERENCE
 
 

@@ -7,12 +7,11 @@ not change what the reader sees.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.modules import benchmark
 
 from reader.grouping import thresholds as t
 from reader.grouping.evaluate import pairwise
@@ -75,13 +74,7 @@ def test_small_batches_group_like_one_batch(
 
 
 def test_prepared_scoring_matches_the_explained_score(seeds: tuple[Path, Path]) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "grouping_quality", ROOT / "benchmarks" / "grouping_quality.py"
-    )
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["grouping_quality"] = bench
-    spec.loader.exec_module(bench)
+    bench = benchmark("grouping_quality")
     arts = bench.seed_articles()["000_61b62ddfcad736cf"]
     feats = [extract(t, b) for t, b in arts]
     rarity = Rarity.of(feats)
@@ -185,10 +178,7 @@ def _spread_listing(path: Path, n: int) -> Path:
     import re
     from datetime import date, timedelta
 
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
+    synth = benchmark("synth")
     MONTHS: list[str] = synth.MONTHS
     articles = synth.articles
 

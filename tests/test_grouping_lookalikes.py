@@ -14,16 +14,15 @@ per-event table and the grouper's explanation of every miss and wrong merge.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers.modules import benchmark, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "lookalikes"
@@ -44,18 +43,9 @@ UNDATED_PRECISION_FLOOR = 0.99
 UNDATED_RECALL_FLOOR = 0.92
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return _load("grouping_lookalikes", ROOT / "benchmarks" / "grouping_lookalikes.py")
+    return benchmark("grouping_lookalikes")
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +65,7 @@ def _describe(result: Any, pairs: list[tuple[int, int]]) -> str:
 
 def test_corpus_files_are_built_from_the_source() -> None:
     """articles.jsonl and labels.json must be what build.py makes of corpus.txt."""
-    build = _load("lookalikes_build", DATA / "build.py")
+    build = load_file("lookalikes_build", DATA / "build.py")
     articles, labels = build.render(build.parse(build.CORPUS.read_text(encoding="utf-8")))
     assert (DATA / "articles.jsonl").read_text(encoding="utf-8") == articles
     assert (DATA / "labels.json").read_text(encoding="utf-8") == labels

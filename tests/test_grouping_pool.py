@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from helpers.modules import benchmark
 
 from reader.grouping import pool as pool_module
 from reader.library import Library
 from reader.storage import stories as story_store
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _write_synthetic(path: Path, n: int) -> Path:
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    written: Path = synth.write_listing(path, n, seed=11)
+    written: Path = benchmark("synth").write_listing(path, n, seed=11)
     return written
 
 

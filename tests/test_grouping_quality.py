@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _benchmark():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "grouping_quality", ROOT / "benchmarks" / "grouping_quality.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["grouping_quality"] = module
-    spec.loader.exec_module(module)
-    return module
+from helpers.modules import benchmark
 
 
 def test_seed_pairwise_quality(seeds: tuple[Path, Path]) -> None:
-    scores = _benchmark().seed_scores()
+    scores = benchmark("grouping_quality").seed_scores()
     listing = scores["000_61b62ddfcad736cf"]
     # Levels reached when this test was written (precision 0.956, recall 0.827).
     assert listing.precision >= 0.95
@@ -34,7 +21,7 @@ def test_seed_pairwise_quality(seeds: tuple[Path, Path]) -> None:
 
 
 def test_different_putin_trump_events_stay_apart(seeds: tuple[Path, Path]) -> None:
-    bench = _benchmark()
+    bench = benchmark("grouping_quality")
     from reader.grouping.clusters import Item, group
     from reader.grouping.features import extract
 

@@ -7,27 +7,15 @@ icon that nothing else in CI would notice.
 
 from __future__ import annotations
 
-import importlib.util
 import struct
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers.modules import load_file
 
 REPO = Path(__file__).resolve().parent.parent
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def _load_icons() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "packaging_icons", REPO / "packaging" / "icons.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -42,7 +30,7 @@ def generated(
 ) -> tuple[ModuleType, dict[str, Path]]:
     """Generate once per module. ``qapp`` first: the generator would otherwise create a bare
     QGuiApplication, and every later widget test in the session would then fail."""
-    icons = _load_icons()
+    icons = load_file("packaging_icons", REPO / "packaging" / "icons.py")
     return icons, icons.generate(tmp_path_factory.mktemp("icons"))
 
 
