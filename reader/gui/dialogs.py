@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -65,7 +65,12 @@ class WelcomeView(QWidget):
             "their sample source names)."
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(560)
+        # A wrapped label placed with an alignment is sized from its one-line hint, which
+        # cut the paragraph to two lines: give it a fixed width and the height that width
+        # needs (recomputed when the font changes, see changeEvent).
+        text.setFixedWidth(560)
+        self.text = text
+        self._fit_text()
         self.import_button = QPushButton("Import files…")
         self.sample_button = QPushButton("Open the sample library")
         self.import_button.clicked.connect(self.import_requested)
@@ -85,6 +90,14 @@ class WelcomeView(QWidget):
         hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
         layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+
+    def _fit_text(self) -> None:
+        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_text()
+        super().changeEvent(event)
 
 
 #: (name, rule, topic id or None) -> submits the change; the result comes back via

@@ -170,3 +170,17 @@ def test_hiding_a_name_removes_it_from_people_and_places(
         window.hide_context_entity()
     assert facet.id not in {f.id for f in window.library.facets()}
     assert facet.id in {f.id for f in window.library.facets(include_hidden=True)}
+
+
+def test_the_welcome_text_is_shown_whole(qtbot: QtBot) -> None:
+    from reader.gui.dialogs import WelcomeView
+
+    view = WelcomeView()
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    text = view.text
+    # The wrapped paragraph gets every line it needs (it was cut to two of four).
+    assert text.height() >= text.heightForWidth(text.width())
+    assert text.heightForWidth(text.width()) > 2 * text.fontMetrics().height()
