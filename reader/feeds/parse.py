@@ -282,7 +282,11 @@ def _parse_xml_feed(
             )
         warnings.append(
             f"the feed is not well-formed XML ({well_formed_error}); "
-            f"{len(entries_raw)} entries were recovered"
+            + (
+                "1 entry was recovered"
+                if len(entries_raw) == 1
+                else f"{len(entries_raw)} entries were recovered"
+            )
         )
     feed_info: Mapping[str, Any] = parsed.feed or {}
     feed_link = _str(feed_info.get("link")) or base_url
@@ -312,7 +316,9 @@ def _well_formedness_error(body: bytes) -> str | None:
     try:
         etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
-        return str(exc).split("\n")[0][:160]
+        # lxml appends "(<string>, line N)": the position is already in libxml2's text.
+        message = str(exc).split("\n")[0]
+        return re.sub(r"\s*\(<string>, line \d+\)$", "", message)[:160]
     return None
 
 
