@@ -275,8 +275,7 @@ class MainWindow(QMainWindow):
         self._current_story = None
         self.note_editor.set_story(None, "")
         self.reading.clear()
-        self.progress.hide()
-        self.cancel_button.hide()
+        self._hide_progress()
         self.reload_stories()
         self._update_welcome()
         self.refresh_counts()
@@ -913,6 +912,8 @@ class MainWindow(QMainWindow):
         self.reload_stories()
         self.refresh_counts()
         if isinstance(report, ImportReport):
+            # The work is done: no 100% bar or Cancel button behind the summary.
+            self._hide_progress()
             QMessageBox.information(self, "Import finished", import_summary(report))
         self.import_finished.emit(report)
 
@@ -1190,6 +1191,10 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, 0)
         self.status_label.setText(message or label)
 
+    def _hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
     def cancel_long_job(self) -> None:
         if self._long_job is not None:
             self.jobs.cancel(self._long_job)
@@ -1199,8 +1204,7 @@ class MainWindow(QMainWindow):
     def _job_finished(self, job_id: int) -> None:
         if job_id == self._long_job:
             self._long_job = None
-            self.progress.hide()
-            self.cancel_button.hide()
+            self._hide_progress()
             if self.status_label.text().endswith("…"):
                 self.status_label.setText("Ready")
 
