@@ -62,3 +62,39 @@ class RuleSyntaxError(BroadsheetError):
 
 class InvalidOperation(BroadsheetError):
     """A well-formed request that makes no sense here (merge a story with itself, ...)."""
+
+
+class MissingDependency(BroadsheetError):
+    """A Python package Broadsheet needs is not installed (a broken or partial install)."""
+
+    def __init__(self, exc: ImportError, needed_for: str = "") -> None:
+        self.package = missing_package(exc)
+        why = f" (needed for {needed_for})" if needed_for else ""
+        super().__init__(
+            f"the Python package '{self.package}' is missing{why}; reinstall Broadsheet, or run "
+            f"'pip install {self.package}' in its environment"
+        )
+
+
+#: Import names whose distribution on PyPI is spelled differently.
+_DISTRIBUTIONS = {
+    "PySide6": "PySide6-Essentials",
+    "shiboken6": "PySide6-Essentials",
+    "sqlite_utils": "sqlite-utils",
+    "charset_normalizer": "charset-normalizer",
+    "markdown_it": "markdown-it-py",
+    "justext": "jusText",
+}
+
+
+def missing_package(exc: ImportError) -> str:
+    """The PyPI package that would satisfy a failed import, for a one-line message.
+
+    lxml 5.2 moved ``lxml.html.clean`` out into ``lxml_html_clean``; its stub raises a plain
+    ImportError that names the new package in the text only, so that case is read from there.
+    """
+    name = exc.name or ""
+    if "lxml_html_clean" in str(exc) or name.startswith("lxml.html.clean"):
+        return "lxml_html_clean"
+    top = name.split(".")[0] or str(exc).rsplit(" ", 1)[-1].strip("'\"")
+    return _DISTRIBUTIONS.get(top, top)

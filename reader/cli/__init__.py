@@ -13,17 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader import __version__
-from reader.cli import feeds, library, notes, safety, stories, topics
-from reader.cli.output import fail
-from reader.errors import BroadsheetError
-
-#: Modules that contribute subcommands; each has ``register(commands)``.
-COMMAND_MODULES = (library, stories, topics, notes, safety, feeds)
+from reader.errors import BroadsheetError, MissingDependency
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The command modules (and through them sqlite-utils and the rest) load here, inside
+    # main's ImportError handler, so a broken install gets one line, not a traceback.
+    from reader.cli import feeds, library, notes, safety, stories, topics
+
     parser = argparse.ArgumentParser(
         prog="broadsheet",
         description="Offline news reader that groups rewrites of one event into stories. "
@@ -37,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the main window, process events for two seconds and quit (for packaging)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in (library, stories, topics, notes, safety, feeds):
         module.register(commands)
     return parser
 
@@ -55,17 +54,22 @@ def add_library_option(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``broadsheet`` command and ``python -m reader``."""
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ImportError as exc:
+        return _missing(exc)
     args = parser.parse_args(argv)
     if not hasattr(args, "library"):
         args.library = None
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        from reader.gui.app import run_gui
-
-        return run_gui(library=args.library, smoke_test=args.smoke_test)
     try:
+        if handler is None:
+            from reader.gui.app import run_gui
+
+            return run_gui(library=args.library, smoke_test=args.smoke_test)
         return handler(args)
+    except ImportError as exc:
+        return _missing(exc)
     except BroadsheetError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
@@ -73,3 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+
+
+def fail(message: str) -> int:
+    """Print one clear line to stderr and return the failure status."""
+    print(f"broadsheet: {message}", file=sys.stderr)
+    return 1
+
+
+def _missing(exc: ImportError) -> int:
+    """A broken install names the package it lacks in one line, never a traceback.
+
+    An ImportError inside Broadsheet's own package is a bug, not a missing package.
+    """
+    if (exc.name or "").split(".")[0] == "reader":
+        raise exc
+    return fail(str(MissingDependency(exc)))

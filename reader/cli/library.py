@@ -36,8 +36,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.set_defaults(handler=with_library(run_export))
 
 
-def print_report(report: ImportReport, out: TextIO = sys.stdout) -> None:
+def print_report(report: ImportReport, out: TextIO | None = None) -> None:
     """The import summary: one line per file, then totals. Failures go to stderr."""
+    out = out if out is not None else sys.stdout  # looked up now: it may have been swapped
     for item in report.files:
         if item.error is not None:
             print(f"broadsheet: {item.path}: {item.error}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Small helpers the command modules share: failures, progress bars, opening the library."""
+"""Small helpers the command modules share: progress bars, dates, opening the library."""
 
 from __future__ import annotations
 
@@ -12,12 +12,6 @@ from datetime import datetime
 from typing import TextIO
 
 from reader.library import Library
-
-
-def fail(message: str) -> int:
-    """Print one clear line to stderr and return the failure status."""
-    print(f"broadsheet: {message}", file=sys.stderr)
-    return 1
 
 
 def open_library(args: argparse.Namespace) -> Library:
@@ -46,9 +40,10 @@ def date_text(value: datetime | None, inferred: bool = False) -> str:
 class ProgressBar:
     """A one-line progress bar on a terminal; silent when stderr is not a terminal."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        # Resolved per bar, not at import: sys.stderr may be swapped (tests, redirection).
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty()
         self._last = 0.0
 
     def __call__(self, done: int, total: int, message: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.errors import ImportFailed
+from reader.errors import ImportFailed, MissingDependency
 from reader.feeds.sanitize import html_to_text, sanitize_html
 from reader.text import make_title
 
@@ -43,7 +43,10 @@ def extract_page(path: Path) -> SavedPage:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
-    import trafilatura  # heavy (about 0.5 s): only when a page is imported
+    try:
+        import trafilatura  # heavy (about 0.5 s): only when a page is imported
+    except ImportError as exc:  # a partial install: one line naming the package
+        raise ImportFailed(path, str(MissingDependency(exc, "saved web pages"))) from exc
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
@@ -54,6 +57,8 @@ def extract_page(path: Path) -> SavedPage:
             data, output_format="html", include_comments=False, include_formatting=True,
             include_links=True, include_images=True, include_tables=True, favor_precision=True,
         )
+    except ImportError as exc:  # trafilatura imports some of its helpers lazily
+        raise ImportFailed(path, str(MissingDependency(exc, "saved web pages"))) from exc
     except Exception as exc:
         raise ImportFailed(path, f"the page could not be read ({exc})") from exc
     url = getattr(meta, "url", None) or None
