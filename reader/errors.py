@@ -46,6 +46,10 @@ class DamagedLibraryError(LibraryError):
     """The file is truncated, garbage, or fails SQLite's integrity check."""
 
 
+class ReadOnlyLibraryError(LibraryError):
+    """The library (its file, folder or disk) cannot be written; reading still works."""
+
+
 class NotFound(BroadsheetError):
     """A story, article, topic or backup named by the user does not exist."""
 

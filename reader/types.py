@@ -299,13 +299,15 @@ class BackupInfo:
     """One dated backup of the library (see :mod:`reader.storage.backup`).
 
     ``path`` is a string so this module stays free of filesystem types; ``sequence`` orders
-    backups taken within the same second.
+    backups taken within the same second. ``verified``: True when checked sound, False when
+    checked damaged, None when not checked (or changed since).
     """
 
     path: str
     created: datetime
     size_bytes: int
     sequence: int = 0
+    verified: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

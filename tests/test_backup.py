@@ -211,10 +211,13 @@ def test_cli_backup_backups_restore(filled: Path, capsys: pytest.CaptureFixture[
     made = Path(out.strip().rsplit(" to ", 1)[1])
     assert made.exists()
     assert main(["--library", lib, "backups"]) == 0
-    assert str(made) in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert str(made) in listed and "verified" in listed and "not verified" not in listed
     filled.write_bytes(b"\x00" * 10)
     assert main(["--library", lib, "stats"]) == 1
-    assert "truncated or not a database" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "truncated or not a Broadsheet library" in err
+    assert "broadsheet repair" in err and "broadsheet restore newest" in err
     assert main(["--library", lib, "restore", "newest"]) == 0
     assert "kept as" in capsys.readouterr().out
     assert _articles(filled) == 40

@@ -85,13 +85,13 @@ def test_header_is_not_read_with_plain_io_while_this_process_has_it_open(
     from reader.storage import connection
 
     reads: list[Path] = []
-    original = connection.read_header
+    original = connection.read_file_header
 
-    def spy(path: Path) -> tuple[int, int] | None:
+    def spy(path: Path) -> connection.Header | None:
         reads.append(path)
         return original(path)
 
-    monkeypatch.setattr(connection, "read_header", spy)
+    monkeypatch.setattr(connection, "read_file_header", spy)
     Library.open(library_path).close()
     reads.clear()
     first = Library.open(library_path)

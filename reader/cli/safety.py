@@ -10,10 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli.output import progress_bar, with_library
+from reader.cli.output import (
+    REPAIR_HINT,
+    library_path,
+    progress_bar,
+    terminal_safe_output,
+    with_library,
+)
 from reader.errors import DamagedLibraryError
 from reader.library import Library
-from reader.paths import default_library_path
+from reader.library.safety import SalvageResult
 from reader.types import CheckReport
 
 
@@ -41,7 +47,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_library_option(cmd)
     cmd.set_defaults(handler=run_restore)
 
-    cmd = commands.add_parser("backups", help="list the dated backups, newest first")
+    cmd = commands.add_parser(
+        "backups", help="list the dated backups, newest first, and whether each was verified"
+    )
+    cmd.add_argument(
+        "--verify", action="store_true",
+        help="run the full integrity check on every backup now (read-only) and record it",
+    )
     add_library_option(cmd)
     cmd.set_defaults(handler=run_list)
 
@@ -59,11 +71,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.set_defaults(handler=run_repair)
 
 
-def _library_path(args: argparse.Namespace) -> Path:
-    path = getattr(args, "library", None)
-    return Path(path) if path is not None else default_library_path()
-
-
 def run_backup(args: argparse.Namespace, library: Library) -> int:
     made = library.backup(args.dest)
     print(f"Backed up {library.path} to {made}")
@@ -71,7 +78,7 @@ def run_backup(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    library = _library_path(args)
+    library = library_path(args)
     backup: Path = args.backup
     if str(backup) == "newest" and not backup.exists():
         info = Library.newest_good_backup(library)
@@ -86,15 +93,22 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How ``backups`` shows each backup's check.
+VERIFIED = {True: "verified", False: "DAMAGED", None: "not verified"}
+
+
 def run_list(args: argparse.Namespace) -> int:
-    library = _library_path(args)
-    found = Library.list_backups_of(library)
+    library = library_path(args)
+    found = (Library.verify_backups if args.verify else Library.list_backups_of)(library)
     if not found:
         print(f"No backups of {library} yet (make one with `broadsheet backup`).")
         return 0
     for info in found:
         when = info.created.strftime("%Y-%m-%d %H:%M:%S UTC")
-        print(f"{when}  {info.size_bytes / 1_048_576:8.1f} MB  {info.path}")
+        state = VERIFIED[info.verified]
+        print(f"{when}  {info.size_bytes / 1_048_576:8.1f} MB  {state:<12}  {info.path}")
+    if any(info.verified is None for info in found) and not args.verify:
+        print("(`broadsheet backups --verify` checks the unverified ones)", file=sys.stderr)
     return 0
 
 
@@ -110,28 +124,60 @@ def print_check(report: CheckReport) -> None:
 def run_check(args: argparse.Namespace, library: Library) -> int:
     report = library.check(full=True)
     print_check(report)
+    if library.read_only:
+        print("(the library is read-only: the search index was compared row by row)")
     if not report.ok:
-        print(
-            "broadsheet: run `broadsheet repair` to rebuild the search index and stories, "
-            "or `broadsheet restore newest` to go back to the newest good backup",
-            file=sys.stderr,
-        )
+        print(f"broadsheet: to fix it, {REPAIR_HINT}", file=sys.stderr)
         return 1
     return 0
 
 
 def run_repair(args: argparse.Namespace) -> int:
-    path = _library_path(args)
+    path = library_path(args)
     try:
-        library = Library.open(path, create=False)
-    except DamagedLibraryError as exc:
-        print(f"broadsheet: {exc}", file=sys.stderr)
-        print("Salvaging every readable row into a fresh library...", file=sys.stderr)
-        moved = Library.salvage_file(path)
-        print(f"The damaged file was kept as {moved}", file=sys.stderr)
-        library = Library.open(path, create=False)
-    with library, progress_bar() as bar:
-        report = library.repair(progress=bar)
+        with terminal_safe_output():
+            report = _repair(path)
+    except Exception as exc:
+        error = Library.explain_failure(path, exc)
+        if error is None:
+            raise
+        if isinstance(error, DamagedLibraryError):
+            raise DamagedLibraryError(
+                path, f"{error.reason}. `broadsheet restore newest` goes back to the newest "
+                "good backup (the current file is kept)"
+            ) from exc
+        raise error from exc
     print_check(report)
-    print(f"Repaired {library.path}; notes and your grouping corrections were kept.")
+    print(f"Repaired {path}; notes and your grouping corrections were kept.")
     return 0
+
+
+def _repair(path: Path) -> CheckReport:
+    with progress_bar() as bar:
+        try:
+            library = Library.open(path, create=False)
+        except DamagedLibraryError as exc:
+            print(f"broadsheet: {exc}", file=sys.stderr)
+            print("Salvaging every readable row into a fresh library...", file=sys.stderr)
+            salvaged = Library.salvage_file(path, bar)
+            bar.finish()
+            _print_salvage(salvaged)
+            library = Library.open(path, create=False)
+        with library:
+            report = library.repair(progress=bar)
+            bar.finish()
+            if library.salvage_report is not None:
+                _print_salvage(library.salvage_report)
+    return report
+
+
+def _print_salvage(result: SalvageResult) -> None:
+    lines = result.lines()
+    if lines:
+        print("Salvaged the readable rows; these could not be read in full:", file=sys.stderr)
+        for line in lines:
+            print(f"  {line}", file=sys.stderr)
+    else:
+        print("Salvaged every row of the damaged library.", file=sys.stderr)
+    if result.damaged_moved_to is not None:
+        print(f"The damaged file was kept as {result.damaged_moved_to}", file=sys.stderr)

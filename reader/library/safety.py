@@ -13,13 +13,16 @@ import sqlite3
 from pathlib import Path
 from typing import Self
 
-from reader.errors import BroadsheetError, DamagedLibraryError
+from reader.errors import BroadsheetError, DamagedLibraryError, ReadOnlyLibraryError
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import backup as backups
 from reader.storage import integrity
-from reader.storage.connection import BeforeMigrate, open_database, release
+from reader.storage.connection import BeforeMigrate, library_error, open_database, release
+from reader.storage.salvage import SalvageResult, salvage
 from reader.types import BackupInfo, CheckReport
+
+__all__ = ["SafetyVerbs", "SalvageResult"]
 
 
 class SafetyVerbs(LibraryBase):
@@ -27,6 +30,8 @@ class SafetyVerbs(LibraryBase):
 
     #: Why the last automatic backup was not taken (None when it was, or was not due).
     backup_warning: str | None = None
+    #: What the last :meth:`repair` salvaged and could not read (None: no salvage needed).
+    salvage_report: SalvageResult | None = None
 
     @classmethod
     def open(
@@ -36,6 +41,7 @@ class SafetyVerbs(LibraryBase):
         create: bool = True,
         before_migrate: BeforeMigrate | None = None,
         defer_housekeeping: bool = False,
+        read_only: bool | None = None,
     ) -> Self:
         """Open as :meth:`LibraryBase.open` does, backing up before any schema migration."""
         return super().open(
@@ -43,6 +49,7 @@ class SafetyVerbs(LibraryBase):
             create=create,
             before_migrate=before_migrate or backups.backup_before_migration,
             defer_housekeeping=defer_housekeeping,
+            read_only=read_only,
         )
 
     def _after_open(self) -> None:
@@ -61,6 +68,8 @@ class SafetyVerbs(LibraryBase):
         """
         self.backup_warning = None
         made: Path | None = None
+        if self.read_only:
+            return None  # nothing here can change, and its folder may not take a backup
         try:
             if backups.is_empty(self.db) or not backups.backup_due(self.path):
                 pass
@@ -70,6 +79,8 @@ class SafetyVerbs(LibraryBase):
                 )
             else:
                 made = self.backup()
+        except backups.DamagedSourceError as exc:
+            self.backup_warning = f"the daily backup was not taken: {exc.reason}"
         except (BroadsheetError, OSError, sqlite3.Error) as exc:
             self.backup_warning = f"the daily backup failed: {exc}"
         # Pruning runs on every open, so a lowered ``backup.keep`` applies at once.
@@ -100,7 +111,7 @@ class SafetyVerbs(LibraryBase):
         """Replace this library with ``backup`` and reopen it; return where the replaced
         file was moved (``*.replaced-<timestamp>``)."""
         backup = Path(backup)
-        backups.verify_backup(backup)
+        backups.verify_backup(backup, self.path)
         self.db.close()
         release(self.path)
         try:
@@ -128,27 +139,51 @@ class SafetyVerbs(LibraryBase):
         return backups.move_aside(Path(library), label)
 
     @classmethod
+    def explain_failure(cls, library: Path | str, exc: BaseException) -> BroadsheetError | None:
+        """The user-facing error for any failure on the library at ``library``: a
+        :class:`DamagedLibraryError` for damage (whatever query met it), a
+        :class:`ReadOnlyLibraryError`, a busy or full-disk :class:`LibraryError`; the error
+        itself when it already is a :class:`BroadsheetError`; None for anything else (a bug)."""
+        return library_error(Path(library), exc)
+
+    @classmethod
     def list_backups_of(cls, library: Path | str) -> list[BackupInfo]:
         """The dated backups of the library at ``library`` (which need not open)."""
         return backups.list_backups(Path(library))
 
     @classmethod
-    def salvage_file(cls, library: Path | str) -> Path | None:
-        """Copy the readable rows of a library that will not open into a fresh file in its
-        place; return where the damaged file was moved. Follow with :meth:`repair`."""
-        return integrity.salvage(Path(library)).damaged_moved_to
+    def salvage_file(
+        cls, library: Path | str, progress: Progress = no_progress
+    ) -> SalvageResult:
+        """Copy the readable rows of a damaged library into a fresh file in its place; the
+        result says what could not be read and where the damaged file was moved. Follow with
+        :meth:`repair` (which rebuilds the search index, stories and topics)."""
+        return salvage(Path(library), progress)
 
     @classmethod
     def newest_good_backup(cls, library: Path | str) -> BackupInfo | None:
         """The newest dated backup that passes the integrity check, for "restore the newest
         good backup" offers when ``library`` is damaged."""
-        for info in backups.list_backups(Path(library)):
+        library = Path(library)
+        for info in backups.list_backups(library):
+            if info.verified is False:
+                continue
             try:
-                backups.verify_backup(Path(info.path))
+                backups.verify_backup(Path(info.path), library)
             except BroadsheetError:
                 continue
             return info
         return None
+
+    @classmethod
+    def verify_backups(cls, library: Path | str) -> list[BackupInfo]:
+        """Check every dated backup now (``integrity_check``, read-only) and record the
+        outcome; returns the backups, newest first, with ``verified`` set."""
+        library = Path(library)
+        for info in backups.list_backups(library):
+            with contextlib.suppress(BroadsheetError):
+                backups.verify_backup(Path(info.path), library)
+        return backups.list_backups(library)
 
     # ------------------------------------------------------------------ check and repair
 
@@ -166,15 +201,22 @@ class SafetyVerbs(LibraryBase):
         """Rebuild everything derived from the articles; never touch notes or corrections.
 
         If the file's pages are damaged, its readable rows are first salvaged into a fresh
-        library and the damaged file is moved aside (``*.damaged-<timestamp>``). Then: search
-        indexes, story links and aggregates, grouping (``regroup``, when available) and topic
-        assignments. Returns the check after repair.
+        library and the damaged file is moved aside (``*.damaged-<timestamp>``); what could
+        not be read is in :attr:`salvage_report`. Then: search indexes, story links and
+        aggregates, grouping (``regroup``, when available) and topic assignments. Returns the
+        check after repair. A read-only library is refused before anything is written.
         """
+        if self.read_only:
+            raise ReadOnlyLibraryError(
+                self.path, "the library is read-only, so it cannot be repaired in place; copy "
+                "it to a folder you can write and repair the copy"
+            )
+        self.salvage_report = None
         if integrity.integrity_check(self.db.conn, limit=1):
             self.db.close()
             release(self.path)
             try:
-                integrity.salvage(self.path, progress)
+                self.salvage_report = salvage(self.path, progress)
             finally:
                 self.db = open_database(self.path)
         progress(0, 0, "Rebuilding the search index")

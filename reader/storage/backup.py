@@ -8,7 +8,10 @@ copies one consistent snapshot, whoever else is writing.
 Backups live in a ``backups/`` folder next to the library, named with a sortable UTC
 timestamp (``library.broadsheet.db.2026-11-21T113000Z.bak``). Each one is written to a
 ``.partial`` name, synced and renamed, so a crash never leaves a half backup under a real name.
-A backup is converted to rollback-journal mode so that it is one self-contained file.
+A backup is converted to rollback-journal mode so that it is one self-contained file, and is
+checked (``quick_check``) before it gets its real name: the copy of a damaged library is
+deleted instead, so a damaged library never replaces good backups with bad ones, and pruning
+always keeps the newest backup known to be good (:mod:`reader.storage.backup_checks`).
 
 Nothing here ever deletes or overwrites a library: ``restore`` and ``move_aside`` rename the
 current file (with its ``-wal``/``-shm``) to ``*.replaced-<timestamp>`` or
@@ -28,7 +31,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from reader.errors import BroadsheetError, DamagedLibraryError, LibraryError, NotFound
-from reader.storage.connection import read_header
+from reader.storage import backup_checks as checks
+from reader.storage.connection import is_damage, read_header, read_only_uri
 from reader.storage.schema import APPLICATION_ID, schema_version
 from reader.types import BackupInfo
 
@@ -72,7 +76,8 @@ def backup_info(library: Path, path: Path) -> BackupInfo | None:
     except OSError:
         return None
     return BackupInfo(
-        path=str(path), created=created, size_bytes=size, sequence=int(match[2] or 0)
+        path=str(path), created=created, size_bytes=size, sequence=int(match[2] or 0),
+        verified=checks.status(path, library.name),
     )
 
 
@@ -108,10 +113,17 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
+class DamagedSourceError(DamagedLibraryError):
+    """The library being backed up is damaged: its copy failed the check and was deleted."""
+
+
+def copy_database(source: sqlite3.Connection, dest: Path, library: Path | None = None) -> Path:
     """Write a consistent snapshot of ``source`` to ``dest`` (which must not exist).
 
-    The copy goes to ``dest.partial`` first and is renamed only once complete and synced.
+    The copy goes to ``dest.partial`` first, is checked with ``quick_check``, and is renamed
+    only once sound, complete and synced; a copy that fails the check is deleted and
+    :class:`DamagedSourceError` raised. The check's outcome is recorded for ``library``'s
+    pruning.
     """
     if dest.exists():
         raise BroadsheetError(f"{dest}: a file with this name already exists; not overwritten")
@@ -122,7 +134,15 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
         source.backup(target, pages=BACKUP_STEP_PAGES)
         # One self-contained file: a WAL-mode copy would need its -wal/-shm beside it.
         target.execute("PRAGMA journal_mode = DELETE")
+        problems = checks.quick_check_connection(target)
         target.close()
+        if problems:
+            first = problems[0].splitlines()[0][:160]
+            raise DamagedSourceError(
+                library or dest,
+                f"the library is damaged ({first}), so no backup was written and the "
+                "earlier backups are kept",
+            )
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, dest)
@@ -131,6 +151,7 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise
     _fsync_dir(dest.parent)
+    checks.record(dest, (library or dest).name, [])
     return dest
 
 
@@ -172,8 +193,14 @@ def backup_connection(
     """Back up the open connection ``source`` of ``library``; return the backup's path."""
     target = resolve_destination(library, dest)
     try:
-        return copy_database(source, target)
-    except (OSError, sqlite3.Error) as exc:
+        return copy_database(source, target, library)
+    except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise DamagedSourceError(
+                library, f"the library is damaged ({exc}), so no backup was written"
+            ) from exc
+        raise BroadsheetError(_storage_message(target, exc)) from exc
+    except OSError as exc:
         raise BroadsheetError(_storage_message(target, exc)) from exc
 
 
@@ -206,9 +233,12 @@ def backup_before_migration(library: Path, old_version: int, new_version: int) -
 
 
 def prune(library: Path, keep: int) -> list[Path]:
-    """Delete the oldest dated backups beyond the newest ``keep``; return what was removed.
+    """Delete old dated backups; return what was removed.
 
-    Leftover ``.partial`` files (from a backup interrupted by a crash) are removed too.
+    Kept: the newest ``keep`` backups not known to be damaged, and always the newest backup
+    known to be good (unverified ones are checked, newest first, only when no kept backup is
+    known to be good). A damaged backup is deleted only once it is older than everything
+    kept. Leftover ``.partial`` files (from a backup interrupted by a crash) are removed too.
     """
     removed: list[Path] = []
     folder = backup_folder(library)
@@ -217,11 +247,38 @@ def prune(library: Path, keep: int) -> list[Path]:
             with contextlib.suppress(OSError):
                 stale.unlink()
                 removed.append(stale)
-    for info in list_backups(library)[max(keep, 1) :]:
+    found = list_backups(library)
+    usable = [b for b in found if b.verified is not False]
+    kept = usable[: max(keep, 1)]
+    if len(found) > len(kept) and not any(b.verified for b in kept):
+        good = _newest_good(library, found)
+        if good is not None and good not in kept:
+            kept.append(good)
+    oldest_kept = min(((b.created, b.sequence) for b in kept), default=None)
+    for info in found:
+        if info in kept:
+            continue
+        if info.verified is False and oldest_kept is not None and (
+            (info.created, info.sequence) > oldest_kept
+        ):
+            continue  # damaged but newer than a kept backup: it may still hold rows to salvage
         with contextlib.suppress(OSError):
             Path(info.path).unlink()
             removed.append(Path(info.path))
     return removed
+
+
+def _newest_good(library: Path, found: list[BackupInfo]) -> BackupInfo | None:
+    """The newest backup known or checked now to be good (results are recorded)."""
+    for info in found:
+        if info.verified is None:
+            problems = checks.quick_check_path(Path(info.path))
+            checks.record(Path(info.path), library.name, problems)
+            if not problems:
+                return info
+        elif info.verified:
+            return info
+    return None
 
 
 def glob_escape(text: str) -> str:
@@ -284,9 +341,10 @@ def is_empty(db: Database) -> bool:
 # --------------------------------------------------------------------------- restoring
 
 
-def verify_backup(path: Path) -> None:
+def verify_backup(path: Path, library: Path | None = None) -> None:
     """Raise :class:`DamagedLibraryError` unless ``path`` is a sound Broadsheet library
-    this version can read. The file is opened read-only and never changed."""
+    this version can read. The file is opened read-only and never changed; with ``library``,
+    the outcome is recorded for that library's backups list and pruning."""
     if not path.is_file():
         raise NotFound(f"{path}: no such backup")
     header = read_header(path)
@@ -300,7 +358,7 @@ def verify_backup(path: Path) -> None:
             path, "this backup was written by a newer Broadsheet; please update Broadsheet"
         )
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
             has_articles = conn.execute(
@@ -309,8 +367,10 @@ def verify_backup(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise DamagedLibraryError(path, f"the backup is damaged ({exc})") from exc
+        rows, has_articles = [(str(exc),)], None
     problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    if library is not None:
+        checks.record(path, library.name, problems)
     if problems:
         raise DamagedLibraryError(
             path, f"the backup fails the integrity check ({'; '.join(problems[:3])})"

@@ -12,44 +12,27 @@ Three levels of checking, cheapest first:
 
 Repair (:func:`rebuild_fts`, :func:`repair_story_links`) only rebuilds what is derived from
 the articles: the search indexes and story membership/aggregates. Notes and the user's
-corrections are never rewritten. A file whose pages are damaged cannot be fixed in place, so
-:func:`salvage` copies every readable row into a fresh library and moves the damaged file
-aside (``*.damaged-<timestamp>``); it is never deleted.
+corrections are never rewritten. A file whose pages are damaged cannot be fixed in place:
+:mod:`reader.storage.salvage` copies every readable row into a fresh library first.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from reader.errors import DamagedLibraryError
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import stories as story_store
-from reader.storage.backup import move_aside
-from reader.storage.connection import open_database
+from reader.storage.connection import read_only_uri
 from reader.types import CheckReport
 
 #: (FTS table, content table) pairs kept in sync by the import code and triggers.
 FTS_TABLES = (("articles_fts", "articles"), ("notes_fts", "notes"))
-
-#: Tables copied by :func:`salvage`, parents before children. Everything else (FTS shadow
-#: tables, postings, topic/entity links) is derived and rebuilt afterwards.
-SALVAGE_TABLES = (
-    "settings", "sources", "files", "stories", "articles", "corrections", "topics",
-    "entities", "article_features", "notes",
-)
-
-#: Rows copied per statement while salvaging; a failing chunk is retried row by row.
-SALVAGE_CHUNK = 1000
 
 
 def _problems(rows: list[tuple[object, ...]]) -> list[str]:
@@ -76,12 +59,15 @@ def _count(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def fts_problems(conn: sqlite3.Connection) -> tuple[list[str], dict[str, int]]:
+def fts_problems(
+    conn: sqlite3.Connection, read_only: bool = False
+) -> tuple[list[str], dict[str, int]]:
     """Check both FTS indexes against their tables; return (problems, row counts).
 
     FTS5's ``integrity-check`` with a second argument of 1 also compares the index with the
     external content table. It is formally a write, so it runs inside a savepoint that is
-    rolled back.
+    rolled back; on a read-only library it cannot run at all, and the check compares which
+    rows the index holds with the table's instead (no false alarm, a little less thorough).
     """
     problems: list[str] = []
     counts: dict[str, int] = {}
@@ -97,15 +83,43 @@ def fts_problems(conn: sqlite3.Connection) -> tuple[list[str], dict[str, int]]:
                 f"{fts}: the search index holds {counts[fts]} rows for {counts[content]} "
                 f"{content}"
             )
-        conn.execute("SAVEPOINT fts_check")
-        try:
-            conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"{fts}: the search index does not match the {content} ({exc})")
-        finally:
-            conn.execute("ROLLBACK TO fts_check")
-            conn.execute("RELEASE fts_check")
+        problem = _rowid_mismatch(conn, fts, content) if read_only else _fts_check(conn, fts)
+        if problem is not None:
+            problems.append(f"{fts}: the search index does not match the {content} ({problem})")
     return problems, counts
+
+
+def _fts_check(conn: sqlite3.Connection, fts: str) -> str | None:
+    try:
+        conn.execute("SAVEPOINT fts_check")
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    try:
+        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        # On a damaged file the rollback itself may fail; the check has found the damage.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK TO fts_check")
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("RELEASE fts_check")
+    return None
+
+
+def _rowid_mismatch(conn: sqlite3.Connection, fts: str, content: str) -> str | None:
+    try:
+        row = conn.execute(
+            f"SELECT (SELECT count(*) FROM {content} c WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {fts}_docsize d WHERE d.id = c.rowid)),"
+            f" (SELECT count(*) FROM {fts}_docsize d WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {content} c WHERE c.rowid = d.id))"
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if row[0] or row[1]:
+        return f"{row[0]} rows not indexed, {row[1]} indexed rows missing"
+    return None
 
 
 def check(db: Database, full: bool = True) -> CheckReport:
@@ -113,7 +127,8 @@ def check(db: Database, full: bool = True) -> CheckReport:
     started = time.perf_counter()
     conn = db.conn
     problems = integrity_check(conn) if full else quick_check(conn)
-    fts, counts = fts_problems(conn)
+    read_only = bool(getattr(db, "read_only", False))
+    fts, counts = fts_problems(conn, read_only=read_only)
     problems.extend(fts)
     return CheckReport(
         ok=not problems,
@@ -134,7 +149,7 @@ def quick_check_file(path: Path) -> list[str]:
     ``Library`` and never blocks the GUI's connection.
     """
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(Path(path)), uri=True)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
@@ -164,10 +179,18 @@ def repair_story_links(
     """Give every article a story again and recompute every story's aggregates.
 
     Articles whose story is missing get a new story of their own (the regroup that follows
-    merges them); a note whose story row is lost gets an empty story back so the note stays.
+    merges them); a note whose story row is lost gets an empty story back so the note stays;
+    a story with neither articles nor a note is dropped.
     Returns the number of stories refreshed.
     """
     with db.atomic():
+        # Stories left with neither a version nor a note (their articles were lost to
+        # damage) would show as empty rows; notes keep theirs.
+        db.execute(
+            "DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM articles a"
+            " WHERE a.story_id = stories.id) AND NOT EXISTS (SELECT 1 FROM notes n"
+            " WHERE n.story_id = stories.id)"
+        )
         db.execute(
             "UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL AND NOT EXISTS"
             " (SELECT 1 FROM stories s WHERE s.id = articles.story_id)"
@@ -197,123 +220,3 @@ def repair_story_links(
         done += len(chunk)
         progress(done, len(story_ids), "Recomputing stories")
     return done
-
-
-# --------------------------------------------------------------------------- salvage
-
-
-@dataclass(frozen=True, slots=True)
-class SalvageResult:
-    """What :func:`salvage` kept: rows copied per table, rows that could not be read, and
-    where the damaged file now lives."""
-
-    damaged_moved_to: Path | None
-    copied: dict[str, int] = field(default_factory=dict)
-    unreadable: dict[str, int] = field(default_factory=dict)
-
-
-def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
-    return [str(r[1]) for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
-
-
-def _copy_table(conn: sqlite3.Connection, table: str) -> tuple[int, int]:
-    """Copy ``old.table`` into ``main.table``; return (rows copied, rows unreadable)."""
-    wanted = _columns(conn, "main", table)
-    have = set(_columns(conn, "old", table))
-    cols = ", ".join(c for c in wanted if c in have)
-    if not cols:
-        return 0, 0
-    insert = f"INSERT OR IGNORE INTO main.{table} ({cols}) SELECT {cols} FROM old.{table}"
-    try:
-        before = conn.total_changes
-        conn.execute(insert)
-        return conn.total_changes - before, 0
-    except sqlite3.DatabaseError:
-        pass
-    # Damaged pages: walk the rowid range in chunks, then row by row inside failing chunks.
-    copied = lost = 0
-    try:
-        low, high = conn.execute(f"SELECT min(rowid), max(rowid) FROM old.{table}").fetchone()
-    except sqlite3.DatabaseError:
-        return 0, 0
-    if low is None:
-        return 0, 0
-    for start in range(int(low), int(high) + 1, SALVAGE_CHUNK):
-        stop = start + SALVAGE_CHUNK - 1
-        before = conn.total_changes
-        try:
-            conn.execute(f"{insert} WHERE rowid BETWEEN ? AND ?", [start, stop])
-            copied += conn.total_changes - before
-            continue
-        except sqlite3.DatabaseError:
-            pass
-        for rowid in range(start, stop + 1):
-            before = conn.total_changes
-            try:
-                conn.execute(f"{insert} WHERE rowid = ?", [rowid])
-                copied += conn.total_changes - before
-            except sqlite3.DatabaseError:
-                lost += 1
-    return copied, lost
-
-
-def salvage(library: Path, progress: Progress = no_progress) -> SalvageResult:
-    """Copy every readable row of a damaged library into a fresh one that takes its place.
-
-    Works from a scratch copy, so the damaged file itself is never written; only when the new
-    library is complete is the damaged file moved aside as ``*.damaged-<timestamp>``. Derived
-    data (search index, topic and entity links, postings) is not copied: the caller rebuilds
-    it. Raises :class:`DamagedLibraryError` when not even the schema can be read.
-    """
-    library = Path(library)
-    fresh = library.with_name(library.name + ".salvage")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{fresh}{suffix}").unlink(missing_ok=True)
-    copied: dict[str, int] = {}
-    unreadable: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(dir=library.parent, prefix=".salvage-") as scratch_dir:
-        scratch = Path(scratch_dir) / "damaged.db"
-        for suffix in ("", "-wal"):
-            if Path(f"{library}{suffix}").exists():
-                shutil.copyfile(f"{library}{suffix}", f"{scratch}{suffix}")
-        db = open_database(fresh)
-        conn = db.conn
-        completed = False
-        try:
-            conn.execute("PRAGMA foreign_keys = OFF")
-            try:
-                conn.execute("ATTACH DATABASE ? AS old", [str(scratch)])
-                conn.execute("SELECT count(*) FROM old.sqlite_master").fetchone()
-            except sqlite3.DatabaseError as exc:
-                raise DamagedLibraryError(
-                    library, f"nothing can be read from the damaged library ({exc})"
-                ) from exc
-            conn.execute("BEGIN")
-            # A fresh library seeds defaults (taxonomy, settings); the old rows win.
-            for table in ("topics", "settings"):
-                conn.execute(f"DELETE FROM main.{table}")
-            for index, table in enumerate(SALVAGE_TABLES):
-                progress(index, len(SALVAGE_TABLES), f"Salvaging {table}")
-                try:
-                    copied[table], unreadable[table] = _copy_table(conn, table)
-                except sqlite3.DatabaseError:
-                    copied[table], unreadable[table] = 0, -1
-            conn.execute("COMMIT")
-            conn.execute("DETACH DATABASE old")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            completed = True
-        finally:
-            db.close()
-            if not completed:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{fresh}{suffix}").unlink(missing_ok=True)
-    moved = move_aside(library, "damaged")
-    for suffix in ("-wal", "-shm"):
-        Path(f"{fresh}{suffix}").unlink(missing_ok=True)
-    os.replace(fresh, library)
-    with contextlib.suppress(OSError):
-        fd = os.open(library.parent, os.O_RDONLY)
-        os.fsync(fd)
-        os.close(fd)
-    return SalvageResult(damaged_moved_to=moved, copied=copied, unreadable=unreadable)
