@@ -181,7 +181,18 @@ def escape_inline(text: str) -> str:
     return _LEADING_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), flat, count=1)
 
 
-def _link_target(url: str | None) -> str | None:
+def escape_block(text: str) -> str:
+    """Multi-line plain text made safe as Markdown, keeping its lines and paragraphs.
+
+    Each line is escaped as :func:`escape_inline` escapes a title, so HTML (``<script>``,
+    ``<img src=…>``), Markdown images and links, emphasis and block syntax all show as typed;
+    control characters (other than the line breaks) become spaces.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(escape_inline(line) for line in lines)
+
+
+def link_target(url: str | None) -> str | None:
     """A URL usable as a Markdown link destination, or None if it is not http(s)."""
     if not url:
         return None
@@ -193,7 +204,7 @@ def _link_target(url: str | None) -> str | None:
 
 def _version_line(version: ExportVersion) -> str:
     title = escape_inline(version.title) or "(untitled)"
-    target = _link_target(version.url)
+    target = link_target(version.url)
     head = f"[{title}]({target})" if target else title
     parts = [escape_inline(version.source)]
     if version.published is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -94,18 +93,9 @@ def run_stats(args: argparse.Namespace, library: Library) -> int:
 
 def run_export(args: argparse.Namespace, library: Library) -> int:
     rows = library.export_rows(topic=args.topic)
-    with contextlib.ExitStack() as stack:
-        if args.output is not None:
-            try:
-                out: TextIO = stack.enter_context(
-                    args.output.open("w", encoding="utf-8", newline="\n")
-                )
-            except OSError as exc:
-                print(f"broadsheet: {args.output}: cannot write ({exc.strerror})", file=sys.stderr)
-                return 1
-        else:
-            out = sys.stdout
-        count = export.write(args.format, rows, out)
-    if args.output is not None:
-        print(f"Exported {count} articles to {args.output}", file=sys.stderr)
+    if args.output is None:
+        export.write(args.format, rows, sys.stdout)
+        return 0
+    count = export.write_file(args.format, rows, args.output)  # temporary file, then renamed
+    print(f"Exported {count} articles to {args.output}", file=sys.stderr)
     return 0

@@ -111,9 +111,20 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+#: How long ``note set`` waits for another program's write (an import) to finish.
+NOTE_WAIT_S = 30 * 60
+
+
+def _say_waiting() -> None:
+    print(
+        "broadsheet: another program is writing to the library (an import?); waiting for it "
+        "to finish (Ctrl+C gives up)", file=sys.stderr,
+    )
+
+
 def run_set(args: argparse.Namespace, library: Library) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    library.save_note(args.story, text)
+    library.save_note(args.story, text, wait=NOTE_WAIT_S, waiting=_say_waiting)
     if text.strip():
         print(f"Saved the note on story {args.story}.", file=sys.stderr)
     else:

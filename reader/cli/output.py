@@ -60,6 +60,11 @@ def with_library(
         with terminal_safe_output():
             try:
                 with open_library(args) as library:
+                    if library.read_only:
+                        print(
+                            f"broadsheet: {library.path} is read-only: reading works, changes "
+                            "are refused", file=sys.stderr,
+                        )
                     if library.backup_warning:
                         print(f"broadsheet: {library.backup_warning}", file=sys.stderr)
                     return run(args, library)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from reader.grouping import features as feat
 from reader.grouping.entities import extract_entities, facet_name
+from reader.lifeline import exit_with_parent
 
 #: Imports adding fewer articles than this extract in the calling process: a worker's
 #: start-up (a fresh interpreter importing the grouping code, ~0.3 s) would outweigh it.
@@ -118,7 +119,8 @@ class ExtractionPool:
         if workers > 0:
             try:
                 self.executor = ProcessPoolExecutor(
-                    max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent,  # no worker outlives a killed import
                 )
             except (OSError, ValueError):
                 self.executor = None

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import BroadsheetError, Cancelled
+from reader.lifeline import exit_with_parent
 from reader.progress import CancelCheck, Progress
 
 #: The child sends progress at most this often (the GUI shows ~10 updates a second at most).
@@ -89,6 +90,7 @@ def run_in_child(
 def _child_main(path: str, verb: str, args: tuple[Any, ...], out: Connection,
                 cancel: Event) -> None:
     """Child entry point: open the library, run the verb, send the outcome, exit."""
+    exit_with_parent()  # a killed window must not leave its import running
     last = 0.0
 
     def progress(done: int, total: int, message: str) -> None:

@@ -145,8 +145,8 @@ class CoreVerbs(LibraryBase):
         cancelled: CancelCheck,
     ) -> FileOutcome:
         file_id = store.insert_file(self.db, str(path), sha, size, parsed.format, parsed.encoding)
-        default_source = store.source_id(self.db, parsed.source)
-        source_ids = {parsed.source: default_source}
+        file_source = store.clean_line(parsed.source)
+        source_ids = {file_source: store.source_id(self.db, file_source)}
         # Compact keys (source id + the 16 digest bytes): a 1M-article file stays ~100 MB here.
         seen_in_file: set[bytes] = set()
         new_ids: list[int] = []
@@ -156,7 +156,8 @@ class CoreVerbs(LibraryBase):
             check_cancelled(cancelled, f"import of {path.name}")
             fresh: list[store.NewArticle] = []
             for art in batch:
-                name = art.source or parsed.source
+                art = store.clean_article(art)  # the one choke point: no control characters
+                name = art.source or file_source
                 if name not in source_ids:
                     source_ids[name] = store.source_id(self.db, name)
                 source, digest = source_ids[name], identity_hash(art.title, art.body)
@@ -196,7 +197,7 @@ class CoreVerbs(LibraryBase):
                 f"{folded} exact re-post(s) inside the file were stored once, not twice",
             )
         return FileOutcome(
-            str(path), parsed.format, parsed.source, added=len(new_ids),
+            str(path), parsed.format, file_source, added=len(new_ids),
             already_present=already, folded=folded, warnings=warnings,
         )
 

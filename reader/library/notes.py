@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.errors import LibraryError
+from reader.errors import LibraryError, ReadOnlyLibraryError
 from reader.library.base import LibraryBase
 from reader.notes_export import ExportNote, ExportVersion, write_notes
 from reader.notes_text import note_snippet
@@ -69,6 +71,11 @@ def _save_failure(exc: BaseException) -> str:
     return f"note not saved: {reason}; your text is kept in the editor"
 
 
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class NoteVerbs(LibraryBase):
     """Read, save, list, search and export notes."""
 
@@ -77,19 +84,40 @@ class NoteVerbs(LibraryBase):
         row = store.get(self.db, story_id)
         return _note(row) if row else None
 
-    def save_note(self, story_id: int, text: str) -> Changes:
+    def save_note(
+        self,
+        story_id: int,
+        text: str,
+        wait: float = 0.0,
+        waiting: Callable[[], None] | None = None,
+    ) -> Changes:
         """Store ``text`` as the story's note; blank text deletes the note.
+
+        The save starts an immediate transaction, so while another program writes (an
+        import commits each file in one transaction) it waits up to the busy timeout (15 s),
+        then tries again until ``wait`` seconds have passed; ``waiting`` is called once when
+        that begins. The window keeps ``wait`` at 0 (its editor keeps the text and retries);
+        the command line waits for the import.
 
         Raises :class:`~reader.errors.NotFound` for an unknown story and
         :class:`~reader.errors.LibraryError` when the library cannot be written.
         """
-        try:
-            with self.db.atomic():
-                before = store.get(self.db, story_id) is not None
-                changed = store.save(self.db, story_id, text)
-                after = bool(text.strip())
-        except (sqlite3.Error, OSError) as exc:
-            raise LibraryError(self.path, _save_failure(exc)) from exc
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                with self.db.atomic():
+                    before = store.get(self.db, story_id) is not None
+                    changed = store.save(self.db, story_id, text)
+                    after = bool(text.strip())
+                break
+            except ReadOnlyLibraryError as exc:
+                raise ReadOnlyLibraryError(self.path, _save_failure(exc)) from exc
+            except (sqlite3.Error, OSError) as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise LibraryError(self.path, _save_failure(exc)) from exc
+                if waiting is not None:
+                    waiting()
+                    waiting = None
         return Changes(
             notes=changed,
             stories=changed and before != after,

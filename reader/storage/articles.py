@@ -8,13 +8,51 @@ the design notes), instead of row-by-row inserts or an AFTER INSERT trigger.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
 from reader.types import ParsedArticle
+
+#: Complete terminal escape sequences (CSI ``ESC [ … final``, OSC ``ESC ] … BEL|ESC \\``,
+#: and two-byte ``ESC x``), removed whole so no fragment like ``[2J`` is left in a title.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-_]"
+)
+#: What is left of C0 (tab, newline and carriage return become spaces), DEL and C1.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
+
+
+def clean_line(text: str) -> str:
+    """One-line text (a title, a source or author name) without control characters.
+
+    Imported text is untrusted: an escape sequence in a title would act on the terminal of
+    whoever lists it, and a title is one line. Every imported article passes here before it is
+    stored (:meth:`reader.library.core.CoreVerbs._store_parsed`; feed entries should too), so
+    its identity hash is computed on the cleaned text and re-imports still match.
+    """
+    if not _CONTROLS.search(text):
+        return text
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def clean_article(article: ParsedArticle) -> ParsedArticle:
+    """``article`` with :func:`clean_line` applied to its title, source and author."""
+    title, source, author = article.title, article.source, article.author
+    cleaned = (
+        clean_line(title),
+        clean_line(source) if source is not None else None,
+        clean_line(author) if author is not None else None,
+    )
+    if cleaned == (title, source, author):
+        return article
+    return replace(article, title=cleaned[0], source=cleaned[1], author=cleaned[2])
 
 
 def now_iso() -> str:

@@ -191,7 +191,11 @@ def backup_connection(
     library: Path, source: sqlite3.Connection, dest: Path | None = None
 ) -> Path:
     """Back up the open connection ``source`` of ``library``; return the backup's path."""
-    target = resolve_destination(library, dest)
+    try:
+        target = resolve_destination(library, dest)
+    except OSError as exc:
+        folder = dest if dest is not None else backup_folder(library)
+        raise BroadsheetError(_storage_message(Path(folder), exc)) from exc
     try:
         return copy_database(source, target, library)
     except sqlite3.Error as exc:

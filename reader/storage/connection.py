@@ -123,7 +123,9 @@ def _check_versions(path: Path, application_id: int, user_version: int) -> None:
     if application_id not in (0, APPLICATION_ID):
         if user_version < 0 or user_version > 1_000_000:
             raise DamagedLibraryError(path, "the library file's header is damaged")
-        raise LibraryError(path, "this SQLite file belongs to another application")
+        raise LibraryError(
+            path, "this SQLite file belongs to another application; it was not changed"
+        )
     if user_version > schema_version():
         raise NewerLibraryError(
             path,
