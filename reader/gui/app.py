@@ -68,23 +68,37 @@ def open_library(path: Path | None, parent: object = None) -> Library | None:
             print(f"broadsheet: {exc}", file=sys.stderr)
             return None
         except DamagedLibraryError as exc:
-            print(f"broadsheet: {exc}", file=sys.stderr)
-            backup = Library.newest_good_backup(resolved)
-            choice = recovery.ask_recovery(
-                widget, resolved, exc.reason, backup, can_continue=False
-            )
-            if choice == recovery.NOT_NOW:
-                return None
-            try:
-                print(f"broadsheet: {recovery.carry_out(choice, resolved, backup)}",
-                      file=sys.stderr)
-            except BroadsheetError as failed:
-                QMessageBox.critical(widget, "Broadsheet cannot open the library", str(failed))
+            if not recovery.recover_on_open(widget, resolved, exc.reason):
                 return None
         except BroadsheetError as exc:
             QMessageBox.critical(widget, "Broadsheet cannot open the library", str(exc))
             print(f"broadsheet: {exc}", file=sys.stderr)
             return None
+    return None
+
+
+def open_window(path: Path | None) -> MainWindow | None:
+    """Open the library and build the window on it. Damage met while the window first reads
+    (the stories list, the counts) gets the same offer as damage found at open, never a
+    traceback. None: the app should exit with 1."""
+    from reader.errors import DamagedLibraryError
+    from reader.gui import recovery
+    from reader.gui.main_window import MainWindow
+    from reader.library import Library
+
+    for _attempt in range(2):
+        lib = open_library(path)
+        if lib is None:
+            return None
+        try:
+            return MainWindow(lib)
+        except Exception as exc:
+            error = Library.explain_failure(lib.path, exc)
+            lib.close()
+            if not isinstance(error, DamagedLibraryError):
+                raise
+            if not recovery.recover_on_open(None, lib.path, error.reason):
+                return None
     return None
 
 
@@ -98,7 +112,6 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from reader.gui.main_window import MainWindow
     from reader.paths import resource_path
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -116,10 +129,10 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
 
         app.setWindowIcon(QIcon(str(icon)))
     _apply_theme(app)
-    lib = open_library(library)
-    if lib is None:
+    opened = open_window(library)
+    if opened is None:
         return 1
-    window = MainWindow(lib)
+    window = opened
     try:
         window.show()
         if not smoke_test:

@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
         self.read_timer.timeout.connect(self._mark_current_read)
 
         self._build_actions()
+        if library.read_only:
+            recovery.mark_read_only(self)
         self._connect()
         self._restore_settings()
         self.reload_stories()
@@ -586,7 +588,7 @@ class MainWindow(QMainWindow):
 
     def _mark_current_read(self) -> None:
         article = self.reading.article
-        if article is not None and not article.read:
+        if article is not None and not article.read and not self.library.read_only:
             ids = [article.id]
             self.jobs.submit(lambda lib, p, c: lib.mark_read(ids, True), self.apply_changes,
                              label="Marking read")

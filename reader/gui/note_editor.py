@@ -9,9 +9,12 @@ unsaved edit and *not* restarted, caps the wait during non-stop typing (a pure d
 never fire while someone types without pausing). So at most the last second of typing is ever
 at risk, which the kill -9 test checks with a real process.
 
-A failed save keeps the text and shows the error; the next edit (or flush) tries again. Edits
-are counted in revisions so that an acknowledgement for an older text never marks newer
-typing as saved.
+A failed save keeps the text and shows the error; the next edit (or flush) tries again, and
+so does a retry timer (5 s, doubling up to a minute) when nobody types: a save that met
+another program's long write (an import commits each file in one transaction) is stored as
+soon as the library is free. Edits are counted in revisions so that an acknowledgement for an
+older text never marks newer typing as saved. On a read-only library the editor only shows
+the note.
 
 Outside editing the note is rendered: Markdown to sanitised HTML (:mod:`reader.markdown`) in a
 ``QTextBrowser`` that loads nothing and opens http(s)/mailto links in the system browser only
@@ -54,8 +57,13 @@ MAX_WAIT_MS = 800
 #: the editor's own shortcut stands down, since two bindings make Qt fire neither.
 EDIT_KEY = QKeySequence("Ctrl+N")
 
+#: First retry of a failed save, and the longest wait between retries (it doubles).
+RETRY_MS = 5_000
+MAX_RETRY_MS = 60_000
+
 SAVED = "Saved"
 SAVING = "Saving…"
+READ_ONLY = "Read-only library: notes cannot be changed"
 
 _PLACEHOLDER_HTML = (
     "<p style='color: gray'>No note yet. Click here or press Ctrl+N to write one "
@@ -128,6 +136,7 @@ class NoteEditor(QWidget):
         self._requested = 0
         self._saved = 0
         self._error: str | None = None
+        self._read_only = False
         #: Text of stories left while their save had failed: never thrown away.
         self._unsaved: dict[int, str] = {}
 
@@ -172,6 +181,10 @@ class NoteEditor(QWidget):
         self._max_timer.setSingleShot(True)
         self._max_timer.setInterval(MAX_WAIT_MS)
         self._max_timer.timeout.connect(self.flush)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(RETRY_MS)
+        self._retry_timer.timeout.connect(self._retry)
 
         self.edit_shortcut = QShortcut(EDIT_KEY, self)
         self.edit_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -197,6 +210,8 @@ class NoteEditor(QWidget):
             self._unsaved[self._story_id] = self.edit.toPlainText()
         self._timer.stop()
         self._max_timer.stop()
+        self._retry_timer.stop()
+        self._retry_timer.setInterval(RETRY_MS)
         self._story_id = story_id
         self._revision = self._requested = self._saved = 0
         self._error = None
@@ -206,7 +221,7 @@ class NoteEditor(QWidget):
             self.edit.setPlainText(text if pending is None else pending)
         finally:
             self._loading = False
-        self._show_indicator("")
+        self._show_indicator(READ_ONLY if self._read_only else "")
         self.stop_editing(save=False)
         self._set_enabled()
         if pending is not None:
@@ -233,19 +248,35 @@ class NoteEditor(QWidget):
         self._unsaved.pop(story_id, None)
         self._saved = self._requested
         self._error = None
+        self._retry_timer.stop()
+        self._retry_timer.setInterval(RETRY_MS)
         self._show_indicator(SAVED if self._saved == self._revision else SAVING)
 
-    def mark_failed(self, story_id: int, message: str) -> None:
-        """The save failed: keep the text, show why, and try again on the next edit or flush."""
+    def mark_failed(self, story_id: int, message: str, retry: bool = True) -> None:
+        """The save failed: keep the text, show why, and try again on the next edit or
+        flush, and (``retry``) by itself a little later, waiting longer each time."""
         if story_id != self._story_id:
             return
         self._requested = self._saved  # so the text counts as unsaved again
         self._error = message
-        self._show_indicator(f"Not saved: {message}", error=True)
+        if retry and not self._read_only:
+            self._show_indicator(f"Not saved: {message} (retrying…)", error=True)
+            self._retry_timer.start()
+        else:
+            self._show_indicator(f"Not saved: {message}", error=True)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show notes but never edit or save them (the library cannot be written)."""
+        self._read_only = read_only
+        if read_only:
+            self._retry_timer.stop()
+            self.stop_editing(save=False)
+        self._set_enabled()
+        self._show_indicator(READ_ONLY if read_only else "")
 
     def append_quote(self, markdown: str) -> None:
         """Append a quote block (see :func:`reader.notes_text.format_quote`) and save it now."""
-        if self._story_id is None or not markdown.strip():
+        if self._story_id is None or self._read_only or not markdown.strip():
             return
         self.edit.setPlainText(append_block(self.edit.toPlainText(), markdown))
         self.edit.moveCursor(QTextCursor.MoveOperation.End)
@@ -283,7 +314,7 @@ class NoteEditor(QWidget):
 
     def start_editing(self) -> None:
         """Show the editor with the cursor at the end of the note, where writing continues."""
-        if self._story_id is None:
+        if self._story_id is None or self._read_only:
             return
         if not self.is_editing():
             self.edit.moveCursor(QTextCursor.MoveOperation.End)
@@ -333,6 +364,12 @@ class NoteEditor(QWidget):
     def _on_focus_lost(self) -> None:
         self.flush()
 
+    def _retry(self) -> None:
+        """Try a failed save again; the next failure waits twice as long (up to a minute)."""
+        if self._story_id is not None and self.is_dirty():
+            self._retry_timer.setInterval(min(MAX_RETRY_MS, self._retry_timer.interval() * 2))
+            self.flush()
+
     def _on_toggled(self, checked: bool) -> None:
         if checked:
             self.start_editing()
@@ -350,7 +387,7 @@ class NoteEditor(QWidget):
         self.view.setHtml(html or (_PLACEHOLDER_HTML if self._story_id is not None else ""))
 
     def _set_enabled(self) -> None:
-        active = self._story_id is not None
+        active = self._story_id is not None and not self._read_only
         self.toggle.setEnabled(active)
         self.edit.setReadOnly(not active)
 

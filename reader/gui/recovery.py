@@ -1,4 +1,5 @@
-"""What the window says and does when the library is damaged, newer, or to be restored.
+"""What the window says and does when the library is damaged, read-only, newer, or to be
+restored.
 
 The decisions (restore the newest good backup, start a new library, or leave the file alone)
 are asked here with message boxes; the file operations are the core's
@@ -10,10 +11,12 @@ is open while it changes the file: the caller closes its Library and the worker 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
+from reader.errors import BroadsheetError
 from reader.library import Library
 from reader.types import BackupInfo
 
@@ -109,3 +112,52 @@ def choose_backup(parent: QWidget | None, backups: list[BackupInfo]) -> BackupIn
     if not ok or choice not in labels:
         return None
     return backups[labels.index(choice)]
+
+
+def recover_on_open(widget: QWidget | None, library: Path, problem: str) -> bool:
+    """The library could not be opened (or shown) because it is damaged: offer the newest
+    good backup or a new library. True when the file was changed and opening may be retried.
+    """
+    print(f"broadsheet: {library}: {problem}", file=sys.stderr)
+    backup = Library.newest_good_backup(library)
+    choice = ask_recovery(widget, library, problem, backup, can_continue=False)
+    if choice == NOT_NOW:
+        return False
+    try:
+        print(f"broadsheet: {carry_out(choice, library, backup)}", file=sys.stderr)
+    except BroadsheetError as failed:
+        QMessageBox.critical(widget, "Broadsheet cannot open the library", str(failed))
+        return False
+    return True
+
+
+#: The window's actions that change the library (or its file), off on a read-only library.
+WRITE_ACTIONS = (
+    "act_import", "act_sample", "act_restore", "act_add_feed", "act_refresh_feeds",
+    "act_refresh_feed", "act_remove_feed", "act_import_opml", "act_schedule",
+    "act_feed_settings", "act_toggle_read", "act_star", "act_story_read", "act_split",
+    "act_merge", "act_move", "act_regroup", "act_topics", "act_retopic", "act_quote",
+)
+
+READ_ONLY_BANNER = (
+    "Read-only library: reading and searching work; importing, marking and notes are off"
+)
+
+
+def mark_read_only(window: QMainWindow) -> QLabel:
+    """Say in the status bar that the library is read-only, and turn off every action that
+    would write (the note editor only shows notes). Returns the banner label."""
+    for name in WRITE_ACTIONS:
+        action = getattr(window, name, None)
+        if action is not None:
+            action.setEnabled(False)
+            action.setToolTip(f"{action.toolTip() or action.text()} (the library is read-only)")
+    editor = getattr(window, "note_editor", None)
+    if editor is not None:
+        editor.set_read_only(True)
+    banner = QLabel(READ_ONLY_BANNER)
+    banner.setObjectName("readOnlyBanner")
+    banner.setStyleSheet("font-weight: bold")
+    banner.setAccessibleName(READ_ONLY_BANNER)
+    window.statusBar().addPermanentWidget(banner)
+    return banner

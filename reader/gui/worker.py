@@ -137,7 +137,12 @@ class LibraryWorker(QThread):
             self.job_failed.emit(item.job_id, str(exc), True)
         except BroadsheetError as exc:
             self.job_failed.emit(item.job_id, str(exc), False)
-        except Exception as exc:  # a bug: keep the worker alive and say what happened
+        except Exception as exc:
+            explained = Library.explain_failure(library.path, exc)  # damage, read-only, busy
+            if explained is not None:
+                self.job_failed.emit(item.job_id, str(explained), False)
+                return
+            # a bug: keep the worker alive and say what happened
             traceback.print_exc(file=sys.stderr)
             self.job_failed.emit(item.job_id, f"unexpected error: {exc!r}", False)
         else:
