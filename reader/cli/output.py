@@ -66,7 +66,8 @@ def with_library(
                             "are refused", file=sys.stderr,
                         )
                     if library.backup_warning:
-                        print(f"broadsheet: {library.backup_warning}", file=sys.stderr)
+                        hint = f". To fix it, {REPAIR_HINT}" if library.backup_found_damage else ""
+                        print(f"broadsheet: {library.backup_warning}{hint}", file=sys.stderr)
                     return run(args, library)
             except Exception as exc:
                 error = explained(path, exc)

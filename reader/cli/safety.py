@@ -136,7 +136,7 @@ def run_repair(args: argparse.Namespace) -> int:
     path = library_path(args)
     try:
         with terminal_safe_output():
-            report = _repair(path)
+            report, complete = _repair(path)
     except Exception as exc:
         error = Library.explain_failure(path, exc)
         if error is None:
@@ -148,27 +148,36 @@ def run_repair(args: argparse.Namespace) -> int:
             ) from exc
         raise error from exc
     print_check(report)
-    print(f"Repaired {path}; notes and your grouping corrections were kept.")
+    if complete:
+        print(f"Repaired {path}; notes and your grouping corrections were kept.")
+    else:
+        print(f"Repaired {path} with every row that could be read (the losses are listed "
+              "above); `broadsheet restore newest` would go back to the newest good backup.")
     return 0
 
 
-def _repair(path: Path) -> CheckReport:
+def _repair(path: Path) -> tuple[CheckReport, bool]:
+    """Repair (salvaging first if the file does not open); True when nothing was lost."""
     with progress_bar() as bar:
         try:
             library = Library.open(path, create=False)
         except DamagedLibraryError as exc:
             print(f"broadsheet: {exc}", file=sys.stderr)
             print("Salvaging every readable row into a fresh library...", file=sys.stderr)
-            salvaged = Library.salvage_file(path, bar)
+            first = Library.salvage_file(path, bar)
             bar.finish()
-            _print_salvage(salvaged)
+            _print_salvage(first)
             library = Library.open(path, create=False)
+            salvaged: SalvageResult | None = first
+        else:
+            salvaged = None
         with library:
             report = library.repair(progress=bar)
             bar.finish()
             if library.salvage_report is not None:
-                _print_salvage(library.salvage_report)
-    return report
+                salvaged = library.salvage_report
+                _print_salvage(salvaged)
+    return report, salvaged is None or not salvaged.lines()
 
 
 def _print_salvage(result: SalvageResult) -> None:

@@ -30,6 +30,8 @@ class SafetyVerbs(LibraryBase):
 
     #: Why the last automatic backup was not taken (None when it was, or was not due).
     backup_warning: str | None = None
+    #: True when that backup was refused because the library is damaged.
+    backup_found_damage: bool = False
     #: What the last :meth:`repair` salvaged and could not read (None: no salvage needed).
     salvage_report: SalvageResult | None = None
 
@@ -67,6 +69,7 @@ class SafetyVerbs(LibraryBase):
         neither is one whose backup would eat the last free space beside it.
         """
         self.backup_warning = None
+        self.backup_found_damage = False
         made: Path | None = None
         if self.read_only:
             return None  # nothing here can change, and its folder may not take a backup
@@ -81,6 +84,7 @@ class SafetyVerbs(LibraryBase):
                 made = self.backup()
         except backups.DamagedSourceError as exc:
             self.backup_warning = f"the daily backup was not taken: {exc.reason}"
+            self.backup_found_damage = True
         except (BroadsheetError, OSError, sqlite3.Error) as exc:
             self.backup_warning = f"the daily backup failed: {exc}"
         # Pruning runs on every open, so a lowered ``backup.keep`` applies at once.
