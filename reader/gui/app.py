@@ -94,12 +94,28 @@ def open_window(path: Path | None) -> MainWindow | None:
             return MainWindow(lib)
         except Exception as exc:
             error = Library.explain_failure(lib.path, exc)
+            _discard_half_built(MainWindow)
             lib.close()
             if not isinstance(error, DamagedLibraryError):
                 raise
             if not recovery.recover_on_open(None, lib.path, error.reason):
                 return None
     return None
+
+
+def _discard_half_built(kind: type) -> None:
+    """Stop the job thread of a window whose construction failed (a running QThread must
+    not be destroyed), so the process can go on to the recovery offer or exit cleanly."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        jobs = getattr(widget, "jobs", None) if isinstance(widget, kind) else None
+        if jobs is not None:
+            jobs.shutdown()
+            widget.deleteLater()
+            # Now, not in a later event loop turn: its models must not read a closed library.
+            QCoreApplication.sendPostedEvents(widget, QEvent.Type.DeferredDelete)
 
 
 def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
