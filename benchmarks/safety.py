@@ -164,14 +164,20 @@ def kill_loop(folder: Path, kills: int, per_file: int, seed: int) -> dict[str, f
     span = time.monotonic() - started
     rng = random.Random(seed)
     survived = lost = notes_lost = partial = left = with_workers = 0
-    for _ in range(kills):
+    for index in range(kills):
         proc = subprocess.Popen(
             dmg.broadsheet("--library", str(library), "import", *(str(p) for p in files)),
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.5, span))
+        if index % 2:  # every other kill lands while extraction workers run
+            deadline = time.monotonic() + span
+            while time.monotonic() < deadline and not _workers(proc.pid):
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 1.5))
+        else:
+            time.sleep(rng.uniform(0.5, span))
         below = dmg.descendants(proc.pid)
-        with_workers += any("spawn_main" in dmg.command_line(p) for p in below)
+        with_workers += _workers(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         deadline = time.monotonic() + 5
@@ -201,6 +207,10 @@ def kill_loop(folder: Path, kills: int, per_file: int, seed: int) -> dict[str, f
     return {"kills": kills, "survived": survived, "articles_lost": lost,
             "notes_lost": notes_lost, "partial_files": partial, "left_behind": left,
             "with_workers": with_workers, "calibrated_s": span}
+
+
+def _workers(pid: int) -> bool:
+    return any("spawn_main" in dmg.command_line(p) for p in dmg.descendants(pid))
 
 
 # --------------------------------------------------------------------------- notes during import

@@ -38,6 +38,14 @@ def _sound_copy(library: Path, tmp_path: Path) -> Path:
     return sound
 
 
+def _sound_and_damaged(library: Path, tmp_path: Path) -> tuple[Path, Path]:
+    sound = _sound_copy(library, tmp_path)
+    damaged = tmp_path / "damaged.db"
+    shutil.copyfile(library, damaged)
+    _damage(damaged)
+    return sound, damaged
+
+
 def _dated_copy(source: Path, library: Path, days_ago: int) -> Path:
     """Place ``source`` among ``library``'s backups under a name ``days_ago`` old."""
     when = datetime.now(UTC) - timedelta(days=days_ago)
@@ -102,10 +110,7 @@ def test_seven_days_of_a_damaged_library_keep_the_good_backup(
 
 
 def test_prune_keeps_the_newest_good_backup_behind_bad_ones(filled: Path, tmp_path: Path) -> None:
-    sound = _sound_copy(filled, tmp_path)
-    damaged = tmp_path / "damaged.db"
-    shutil.copyfile(filled, damaged)
-    _damage(damaged)
+    sound, damaged = _sound_and_damaged(filled, tmp_path)
     oldest_good = _dated_copy(sound, filled, days_ago=10)
     bad = [_dated_copy(damaged, filled, days_ago=d) for d in (3, 2, 1)]
     for path in bad:  # known bad (checked, recorded)
@@ -118,10 +123,7 @@ def test_prune_keeps_the_newest_good_backup_behind_bad_ones(filled: Path, tmp_pa
 
 
 def test_prune_checks_unverified_backups_only_when_it_must(filled: Path, tmp_path: Path) -> None:
-    sound = _sound_copy(filled, tmp_path)
-    damaged = tmp_path / "damaged.db"
-    shutil.copyfile(filled, damaged)
-    _damage(damaged)
+    sound, damaged = _sound_and_damaged(filled, tmp_path)
     old_good = _dated_copy(sound, filled, days_ago=9)
     unverified_bad = [_dated_copy(damaged, filled, days_ago=d) for d in (4, 3)]
     for path in (old_good, *unverified_bad):

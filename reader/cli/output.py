@@ -71,7 +71,7 @@ def with_library(
                     return run(args, library)
             except Exception as exc:
                 error = explained(path, exc)
-                if error is None:
+                if error is None or error is exc:
                     raise
                 raise error from exc
 

@@ -141,11 +141,13 @@ def run_repair(args: argparse.Namespace) -> int:
         error = Library.explain_failure(path, exc)
         if error is None:
             raise
-        if isinstance(error, DamagedLibraryError):
+        if isinstance(error, DamagedLibraryError) and "restore newest" not in error.reason:
             raise DamagedLibraryError(
                 path, f"{error.reason}. `broadsheet restore newest` goes back to the newest "
                 "good backup (the current file is kept)"
             ) from exc
+        if error is exc:
+            raise
         raise error from exc
     print_check(report)
     if complete:

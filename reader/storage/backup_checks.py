@@ -87,17 +87,18 @@ def status(backup: Path, library_name: str) -> bool | None:
     return bool(entry.get("ok"))
 
 
-def quick_check_connection(conn: sqlite3.Connection) -> list[str]:
+def quick_check_connection(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
     """``PRAGMA quick_check`` on an open connection: the problems ([] when sound)."""
     try:
-        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+        rows = conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [str(r[0]) for r in rows if r and r[0] != "ok"]
 
 
 def quick_check_path(path: Path) -> list[str]:
-    """``quick_check`` of a backup file through a read-only connection that leaves no file."""
+    """``quick_check`` of a file (a backup, or the library from another thread) through a
+    read-only connection of its own that leaves no file beside it."""
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:

@@ -27,8 +27,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
+from reader.storage import backup_checks
 from reader.storage import stories as story_store
-from reader.storage.connection import read_only_uri
 from reader.types import CheckReport
 
 #: (FTS table, content table) pairs kept in sync by the import code and triggers.
@@ -39,12 +39,8 @@ def _problems(rows: list[tuple[object, ...]]) -> list[str]:
     return [str(r[0]) for r in rows if r and r[0] != "ok"]
 
 
-def quick_check(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
-    """``PRAGMA quick_check``: the problems found ([] when the file is sound)."""
-    try:
-        return _problems(conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall())
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+#: ``PRAGMA quick_check`` on a connection: the problems found ([] when the file is sound).
+quick_check = backup_checks.quick_check_connection
 
 
 def integrity_check(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
@@ -148,14 +144,7 @@ def quick_check_file(path: Path) -> list[str]:
     This is the function the GUI runs in a worker thread after opening: it needs no
     ``Library`` and never blocks the GUI's connection.
     """
-    try:
-        conn = sqlite3.connect(read_only_uri(Path(path)), uri=True)
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    try:
-        return quick_check(conn)
-    finally:
-        conn.close()
+    return backup_checks.quick_check_path(Path(path))
 
 
 # --------------------------------------------------------------------------- repair
