@@ -15,7 +15,7 @@ from reader.cli import main
 from reader.errors import BroadsheetError, DamagedLibraryError, LibraryError
 from reader.library import Library
 from reader.storage import backup as backups
-from reader.storage import connection
+from reader.storage import connection, restore
 
 
 def _articles(path: Path) -> int:
@@ -53,7 +53,7 @@ def test_backup_is_self_contained_and_verifies(filled: Path) -> None:
     with Library.open(filled) as lib:
         made = lib.backup()
     assert not Path(f"{made}-wal").exists()
-    backups.verify_backup(made)
+    restore.verify_backup(made)
     conn = sqlite3.connect(made)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()

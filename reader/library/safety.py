@@ -18,6 +18,7 @@ from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import backup as backups
 from reader.storage import integrity
+from reader.storage import restore as restoring
 from reader.storage.connection import BeforeMigrate, library_error, open_database, release
 from reader.storage.salvage import SalvageResult, salvage
 from reader.types import BackupInfo, CheckReport
@@ -115,11 +116,11 @@ class SafetyVerbs(LibraryBase):
         """Replace this library with ``backup`` and reopen it; return where the replaced
         file was moved (``*.replaced-<timestamp>``)."""
         backup = Path(backup)
-        backups.verify_backup(backup, self.path)
+        restoring.verify_backup(backup, self.path)
         self.db.close()
         release(self.path)
         try:
-            moved = backups.restore(backup, self.path)
+            moved = restoring.restore(backup, self.path)
         finally:
             self.db = open_database(self.path)
         return moved
@@ -128,7 +129,7 @@ class SafetyVerbs(LibraryBase):
     def restore_from(cls, backup: Path | str, library: Path | str) -> Path | None:
         """Restore ``backup`` in place of the library at ``library`` without opening it
         (it may be damaged). Returns where the replaced file was moved, if there was one."""
-        return backups.restore(Path(backup), Path(library))
+        return restoring.restore(Path(backup), Path(library))
 
     @classmethod
     def quick_check_file(cls, library: Path | str) -> list[str]:
@@ -140,7 +141,7 @@ class SafetyVerbs(LibraryBase):
     def set_aside(cls, library: Path | str, label: str = "damaged") -> Path | None:
         """Move a library (and its -wal/-shm) aside as ``<name>.<label>-<time>`` so a new one
         can start in its place; never deletes. Returns the new name, if there was a file."""
-        return backups.move_aside(Path(library), label)
+        return restoring.move_aside(Path(library), label)
 
     @classmethod
     def explain_failure(cls, library: Path | str, exc: BaseException) -> BroadsheetError | None:
@@ -173,7 +174,7 @@ class SafetyVerbs(LibraryBase):
             if info.verified is False:
                 continue
             try:
-                backups.verify_backup(Path(info.path), library)
+                restoring.verify_backup(Path(info.path), library)
             except BroadsheetError:
                 continue
             return info
@@ -186,7 +187,7 @@ class SafetyVerbs(LibraryBase):
         library = Path(library)
         for info in backups.list_backups(library):
             with contextlib.suppress(BroadsheetError):
-                backups.verify_backup(Path(info.path), library)
+                restoring.verify_backup(Path(info.path), library)
         return backups.list_backups(library)
 
     # ------------------------------------------------------------------ check and repair

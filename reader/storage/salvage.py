@@ -30,8 +30,15 @@ from pathlib import Path
 from reader.errors import DamagedLibraryError, ReadOnlyLibraryError
 from reader.progress import Progress, no_progress
 from reader.storage import pages as pg
-from reader.storage.backup import move_aside
 from reader.storage.connection import open_database, writable
+from reader.storage.record_shapes import (
+    Shape,
+    schema_by_pages,
+    schema_by_sql,
+    shape_of,
+    shapes_from_sql,
+)
+from reader.storage.restore import move_aside
 
 #: Tables copied, parents before children. Everything else is derived and rebuilt. Feature
 #: rows are left out on purpose: without them a regroup recomputes features *and* their
@@ -100,130 +107,6 @@ def _ranges(ids: list[int], limit: int = 8) -> str:
     text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:limit])
     more = f" and {len(spans) - limit} more range(s)" if len(spans) > limit else ""
     return f"{text}{more} ({len(ids):,} in all)"
-
-
-# --------------------------------------------------------------------------- table shapes
-
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """A table's columns, as far as recognising its records needs."""
-
-    name: str
-    columns: tuple[str, ...]
-    kinds: tuple[str, ...]  # "int", "text", "real" or "any", from the declared type
-    notnull: tuple[bool, ...]
-    ipk: int | None  # the INTEGER PRIMARY KEY column (stored as NULL, value = rowid)
-
-    @property
-    def min_fields(self) -> int:
-        """Columns added later (ALTER TABLE ADD COLUMN) may be absent from old records."""
-        required = [i for i, n in enumerate(self.notnull) if n]
-        return max(required, default=0) + 1
-
-    def fits(self, values: list[pg.Value]) -> bool:
-        if not self.min_fields <= len(values) <= len(self.columns):
-            return False
-        for i, value in enumerate(values):
-            if i == self.ipk:
-                if value is not None:
-                    return False
-                continue
-            if value is None:
-                if self.notnull[i]:
-                    return False
-                continue
-            kind = self.kinds[i]
-            if kind == "int" and not isinstance(value, int):
-                return False
-            if kind == "text" and not isinstance(value, str):
-                return False
-            if kind == "real" and not isinstance(value, (int, float)):
-                return False
-        return True
-
-
-def _kind(declared: str) -> str:
-    upper = declared.upper()
-    if "INT" in upper:
-        return "int"
-    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
-        return "text"
-    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
-        return "real"
-    return "any"
-
-
-def shape_of(conn: sqlite3.Connection, schema: str, table: str) -> Shape | None:
-    rows = conn.execute(f"PRAGMA {schema}.table_info({table})").fetchall()
-    if not rows:
-        return None
-    pks = [r for r in rows if r[5]]
-    ipk = None
-    if len(pks) == 1 and str(pks[0][2]).upper() == "INTEGER":
-        ipk = int(pks[0][0])
-    return Shape(
-        name=table,
-        columns=tuple(str(r[1]) for r in rows),
-        kinds=tuple(_kind(str(r[2])) for r in rows),
-        notnull=tuple(bool(r[3]) or (r[5] and i != ipk) for i, r in enumerate(rows)),
-        ipk=ipk,
-    )
-
-
-def _shapes_from_sql(entries: list[tuple[str, str, int, str | None]]) -> dict[str, Shape]:
-    """Shapes of the old file's tables, rebuilt from their CREATE statements."""
-    memory = sqlite3.connect(":memory:")
-    shapes: dict[str, Shape] = {}
-    try:
-        for kind, name, _root, sql in entries:
-            if kind != "table" or not sql or not sql.upper().startswith("CREATE TABLE"):
-                continue
-            with contextlib.suppress(sqlite3.Error):
-                memory.execute(sql)
-                shape = shape_of(memory, "main", name)
-                if shape is not None:
-                    shapes[name] = shape
-    finally:
-        memory.close()
-    return shapes
-
-
-# --------------------------------------------------------------------------- the old schema
-
-
-_MASTER = Shape(
-    "sqlite_master", ("type", "name", "tbl_name", "rootpage", "sql"),
-    ("text", "text", "text", "int", "text"), (True, True, True, True, False), None,
-)
-
-
-def _schema_by_sql(old: Path) -> list[tuple[str, str, int, str | None]] | None:
-    try:
-        conn = sqlite3.connect(f"{old.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = conn.execute("SELECT type, name, rootpage, sql FROM sqlite_master").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return [(str(r[0]), str(r[1]), int(r[2] or 0), r[3]) for r in rows]
-
-
-def _schema_by_pages(pages: pg.PageFile) -> list[tuple[str, str, int, str | None]]:
-    """sqlite_master read from page 1's tree, plus its leaves cut off by damage."""
-    read = pages.walk_table(1, "sqlite_master")
-    rows = [values for _rowid, values in read.rows]
-    if read.lost:
-        for _number, orphan in pages.orphan_leaves(_MASTER.fits):
-            rows.extend(v for _r, v in orphan.rows)
-    out = []
-    for values in rows:
-        if len(values) == 5 and isinstance(values[1], str) and isinstance(values[3], int):
-            sql = values[4] if isinstance(values[4], str) else None
-            out.append((str(values[0]), values[1], values[3], sql))
-    pages.owner.clear()  # the tables' walks start afresh
-    return out
 
 
 # --------------------------------------------------------------------------- copying
@@ -306,9 +189,9 @@ class _Salvager:
         self.conn = conn
         self.attached = attached
         self.pages = pg.PageFile.open(scratch)
-        entries = _schema_by_sql(scratch) if attached else None
-        self.schema = entries if entries is not None else _schema_by_pages(self.pages)
-        self.old_shapes = _shapes_from_sql(self.schema)
+        entries = schema_by_sql(scratch) if attached else None
+        self.schema = entries if entries is not None else schema_by_pages(self.pages)
+        self.old_shapes = shapes_from_sql(self.schema)
         self.roots = {name: root for kind, name, root, _sql in self.schema if kind == "table"}
         self.results: dict[str, TableSalvage] = {}
         self.reads: dict[str, pg.TreeRead] = {}
