@@ -150,14 +150,16 @@ def damage_loop(
 
 
 def kill_loop(folder: Path, kills: int, per_file: int, seed: int) -> dict[str, float]:
-    library = folder / "library.broadsheet.db"
+    base = folder / "base.broadsheet.db"
     files = {
         write_listing(folder / f"f{i}.txt", per_file, seed=1000 + i): per_file for i in range(2)
     }
-    with Library.open(library) as lib:
+    with Library.open(base) as lib:
         lib.import_paths([write_listing(folder / "base.txt", 5, seed=999)])
         story = lib.db.conn.execute("SELECT min(story_id) FROM articles").fetchone()[0]
         lib.save_note(story, "a note saved before the kill loop")
+    dmg.checkpoint(base)
+    library = folder / "library.broadsheet.db"
     probe = folder / "probe.broadsheet.db"
     started = time.monotonic()
     run("--library", str(probe), "import", *(str(p) for p in files))
@@ -165,6 +167,11 @@ def kill_loop(folder: Path, kills: int, per_file: int, seed: int) -> dict[str, f
     rng = random.Random(seed)
     survived = lost = notes_lost = partial = left = with_workers = 0
     for index in range(kills):
+        # A fresh copy each time: every kill interrupts a real import (an imported file is
+        # skipped when imported again).
+        for side in ("", "-wal", "-shm"):
+            Path(f"{library}{side}").unlink(missing_ok=True)
+        shutil.copyfile(base, library)
         proc = subprocess.Popen(
             dmg.broadsheet("--library", str(library), "import", *(str(p) for p in files)),
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
