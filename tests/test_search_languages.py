@@ -18,6 +18,7 @@ import pytest
 from reader.library import Library
 from reader.query import fold_tokens
 from reader.query.matcher import Weights
+from reader.storage import topics as topic_store
 from reader.topics import TopicEvaluator, TopicRule
 from reader.types import StoryQuery
 
@@ -179,3 +180,19 @@ def test_notes_search_finds_every_word(noted: Library, lang: str) -> None:
     vocabulary = words(lang) + (plain_variants(lang) if lang in LATIN else [])
     missed = [w for w in vocabulary if story not in {h.story_id for h in noted.search_notes(w)}]
     assert not missed
+
+
+def test_rules_left_unmatched_by_the_old_folding_are_reassigned_once(tmp_path: Path) -> None:
+    """A library whose non-ASCII rule an older build saved with no matches (it folded й to
+    и) gets that topic re-assigned when it is opened, once."""
+    path = tmp_path / "library.db"
+    with Library.open(path) as lib:
+        lib.import_paths(_files(tmp_path))
+        with lib.db.atomic():
+            topic_store.insert_topic(lib.db, "Zelensky", "Зеленский")
+            topic_store.insert_topic(lib.db, "Oil", "oil")
+            lib.db.execute("DELETE FROM settings WHERE key = 'topics.folding'")
+        assert lib.topic("Zelensky").total == 0
+    with Library.open(path) as lib:
+        assert lib.topic("Zelensky").total == 1
+        assert topic_store.refold_topics(lib.db) == []  # done once
