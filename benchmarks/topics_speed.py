@@ -57,6 +57,7 @@ sys.path.insert(0, os.environ.get(_CODE_ENV, str(ROOT)))
 sys.path.insert(1, str(ROOT))  # benchmarks.synth always comes from this checkout
 
 from benchmarks.corpora import SEEDS, seed_articles  # noqa: E402
+from benchmarks.revisions import extract_revision  # noqa: E402
 
 #: User topics as a reader might write them: the language's phrases, prefixes and operators.
 USER_RULES = [
@@ -252,15 +253,6 @@ def _run(code: Path | None, args: argparse.Namespace) -> dict[str, dict[str, Any
     return result
 
 
-def _extract(rev: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "reader", "resources"],
-        check=True, capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
-
-
 def _print(label: str, r: dict[str, dict[str, Any]], n: int, store: int) -> None:
     ev, asg, lang = r["evaluate"], r["assign"], r["languages"]
     print(f"{label}:")
@@ -296,7 +288,7 @@ def main() -> int:
     print(f"11 default topics + {len(USER_RULES)} user topics; {args.n:,} articles")
     if args.before:
         with tempfile.TemporaryDirectory() as tmp:
-            before = _run(_extract(args.before, Path(tmp)), args)
+            before = _run(extract_revision(args.before, Path(tmp)), args)
         _print(f"before ({args.before})", before, args.n, args.store)
     after = _run(None, args)
     _print("after (this checkout)", after, args.n, args.store)
