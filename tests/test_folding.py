@@ -99,6 +99,13 @@ def test_folded_words_are_words_that_fold_to_themselves() -> None:
             assert all(ord(c) not in table for c in folded), hex(code_point)
 
 
+def test_the_ascii_table_read_alone_is_the_whole_tables_ascii_part() -> None:
+    """ASCII text is folded from a 128-character probe, before the whole table is read."""
+    alone = folding_module.ascii_words(folding_module.derive_table(end=128))
+    assert alone is not None
+    assert alone == folding_module.ascii_words(folding().table)
+
+
 def test_a_folding_that_folds_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="folds again"):
         Folding({ord("A"): "B", ord("B"): "c"})

@@ -10,7 +10,8 @@ rules are not written here at all: they are *read from SQLite itself*, once per 
 :func:`derive` runs every code point through an in-memory FTS5 table that uses the schema's
 tokenizer and reads the tokens back through an ``fts5vocab`` instance table. Code points are
 probed in blocks (1,024, then 32, then one by one), so only blocks where something happens
-are probed character by character; it takes about 0.2 s of CPU, once per process. The
+are probed character by character; it takes about 0.2 s of CPU, once per process (ASCII
+text, a query in English, waits only for a 1 ms probe of the ASCII characters). The
 result is a ``str.translate`` table (each separator to a space, each changed token character
 to its folding, possibly nothing) that :meth:`Folding.tokens` applies at C speed:
 
@@ -80,12 +81,7 @@ class Folding:
         self.table = table
         self.separators = frozenset(c for c, s in table.items() if s == " ")
         self._check()
-        # ASCII: one byte table (separators to spaces, letters lowered), valid when every
-        # ASCII token character folds to one ASCII character that is not white space.
-        ascii_map = [table.get(c, chr(c)) for c in range(128)]
-        self._ascii: bytes | None = None
-        if all(len(s) == 1 and s.isascii() and (s == " " or not s.isspace()) for s in ascii_map):
-            self._ascii = "".join(ascii_map).encode("ascii") + bytes(range(128, 256))
+        self._ascii = ascii_words(table)
         bmp_separators = [c for c in self.separators if c < 0x10000]
         #: Runs of characters between the Basic Multilingual Plane's separators. BMP only, so
         #: the class compiles to a constant-time table; a chunk holding an astral separator
@@ -93,10 +89,8 @@ class Folding:
         self._chunks = re.compile(f"[^{_char_class(bmp_separators)}]+")
         #: Folded text holds spaces between words; ``str.split`` is exact unless some word
         #: character is white space to Python (all of Unicode's white space is in the BMP).
-        space_in_words = any(
-            chr(c).isspace() for c in range(0x10000)
-            if c not in _SURROGATES and c not in self.separators
-        )
+        bmp = _chars(range(_SURROGATES.start)) + _chars(range(_SURROGATES.stop, 0x10000))
+        space_in_words = any(ord(c) not in self.separators for c in re.findall(r"\s", bmp))
         self._split: Callable[[str], list[str]] = (
             re.compile("[^ ]+").findall if space_in_words else str.split
         )
@@ -133,6 +127,15 @@ class Folding:
         return list(chain.from_iterable(map(memory.__getitem__, chunks)))
 
 
+def ascii_words(table: dict[int, str]) -> bytes | None:
+    """A ``bytes.translate`` table for ASCII text (separators to spaces, letters folded), when
+    every ASCII token character folds to one ASCII character that is not white space."""
+    folded = [table.get(c, chr(c)) for c in range(128)]
+    if all(len(s) == 1 and s.isascii() and (s == " " or not s.isspace()) for s in folded):
+        return "".join(folded).encode("ascii") + bytes(range(128, 256))
+    return None
+
+
 def _probe(conn: sqlite3.Connection, texts: list[str]) -> list[list[str]]:
     """The tokens of each text, each stored as one document."""
     conn.execute("DELETE FROM probe")
@@ -144,7 +147,12 @@ def _probe(conn: sqlite3.Connection, texts: list[str]) -> list[list[str]]:
 
 
 def derive(tokenizer: str = TOKENIZER) -> Folding:
-    """Read ``tokenizer``'s separators and foldings from SQLite, for every code point.
+    """Read ``tokenizer``'s separators and foldings from SQLite, for every code point."""
+    return Folding(derive_table(tokenizer))
+
+
+def derive_table(tokenizer: str = TOKENIZER, end: int = _CODE_POINTS) -> dict[int, str]:
+    """:class:`Folding`'s table for the code points below ``end``.
 
     Each character ``c`` is probed as ``x c x``: a separator gives the tokens ``x`` and
     ``x``; a token character gives one token, ``x`` + its folding + ``x``.
@@ -157,8 +165,8 @@ def derive(tokenizer: str = TOKENIZER) -> Folding:
         table: dict[int, str] = {}
         size = _BLOCKS[0]
         blocks = [
-            range(start, min(start + size, _CODE_POINTS))
-            for start in range(0, _CODE_POINTS, size)
+            range(start, min(start + size, end))
+            for start in range(0, end, size)
             if start not in _SURROGATES
         ]
         for finer in (*_BLOCKS[1:], None):
@@ -178,7 +186,7 @@ def derive(tokenizer: str = TOKENIZER) -> Folding:
             ]
     finally:
         conn.close()
-    return Folding(table)
+    return table
 
 
 def _classify(code_point: int, tokens: list[str]) -> str:
@@ -191,6 +199,9 @@ def _classify(code_point: int, tokens: list[str]) -> str:
 
 _lock = threading.Lock()
 _folding: Folding | None = None
+#: The ASCII part alone (1 ms to read), so an ASCII query or article does not wait for the
+#: whole table; ``b""`` until it is read.
+_ascii: bytes | None = b""
 
 
 def folding() -> Folding:
@@ -206,4 +217,10 @@ def folding() -> Folding:
 def fold_tokens(text: str) -> list[str]:
     """The words of ``text`` as the search index holds them: split and folded exactly as
     FTS5's tokenizer does. The one folding used by queries, topic rules and notes search."""
+    global _ascii
+    if text.isascii():
+        if _ascii == b"":
+            _ascii = ascii_words(derive_table(end=128))
+        if _ascii is not None:
+            return text.encode("ascii").translate(_ascii).decode("ascii").split()
     return folding().tokens(text)
