@@ -113,7 +113,8 @@ def extract_html(data: bytes, where: Path, how: Extraction = BEST) -> SavedPage:
     try:
         meta, body = _extract(trafilatura, data, how, how.focus, with_metadata=True)
         url = meta.get("url") or None
-        title = (meta.get("title") or "").strip()
+        site = meta.get("sitename") or None
+        title = _without_site((meta.get("title") or "").strip(), site)
         html, text = _finish(body, title, url, how)
         if how.rescue > 0 and how.focus != "balanced":
             _, balanced = _extract(trafilatura, data, how, "balanced", with_metadata=False)
@@ -130,9 +131,8 @@ def extract_html(data: bytes, where: Path, how: Extraction = BEST) -> SavedPage:
         raise ImportFailed(
             where, "no article was found in this page (it holds too little running text)"
         )
-    site = meta.get("sitename") or None
     return SavedPage(
-        title=_without_site(title, site) or make_title(text),
+        title=title or make_title(text),
         text=text,
         html=html,
         author=meta.get("author") or None,
