@@ -13,6 +13,15 @@ new articles recombined from the seeds' sentences and :mod:`benchmarks.synth`'s 
 and a few never-seen-before names and numbers in every article (the long tail of a real
 library's vocabulary, which no cache can have seen). Figures are CPU time per article (best
 of ``--repeats`` for ``evaluate``), since the machine is shared; wall time is printed beside.
+Every pass starts cold: a fresh evaluator, and the search folding's remembered words dropped.
+
+A third figure, ``evaluate (8 languages)``, scores articles recombined from the Russian,
+Ukrainian, Greek, German, French, Polish, Turkish and Vietnamese articles in
+``tests/data/languages`` (with never-seen names in their scripts) against the same rules plus
+rules in those languages: the text that does not take the ASCII path. Its results are not
+expected to be identical across a change of folding (that is what such a change fixes); the
+numbers of assignments are printed. The one-time cost of deriving the folding from SQLite
+(once per process) is printed too.
 
 ``--before REV`` runs the same measurements on the ``reader/`` package of a git revision
 (extracted with ``git archive`` into a temporary folder) and prints both:
@@ -48,6 +57,7 @@ sys.path.insert(0, os.environ.get(_CODE_ENV, str(ROOT)))
 sys.path.insert(1, str(ROOT))  # benchmarks.synth always comes from this checkout
 
 from benchmarks.corpora import SEEDS, seed_articles  # noqa: E402
+from benchmarks.revisions import extract_revision  # noqa: E402
 
 #: User topics as a reader might write them: the language's phrases, prefixes and operators.
 USER_RULES = [
@@ -58,6 +68,19 @@ USER_RULES = [
 ]
 
 _SYLLABLES = ["ka", "lo", "mir", "zet", "vo", "ran", "dus", "pel", "yi", "shor", "ten", "gra"]
+#: Rules a reader of the eight languages might write.
+LANGUAGE_RULES = [
+    "Зеленский OR Москв*",
+    "σεισμός OR Κρήτη",
+    "Düsseldorf AND Großstadt",
+    '"Việt Nam" OR "Đà Nẵng"',
+    "İstanbul* NOT futbol",
+    "Łódź OR dworzec",
+    "réforme AND retraites",
+    "Львів* OR міст",
+]
+_LANGUAGES = ROOT / "tests" / "data" / "languages"
+_FOREIGN_SYLLABLES = ["ко", "ри", "зе", "λο", "κα", "μι", "ül", "ść", "ğa", "ệt", "ơn", "ї"]
 
 
 def corpus(n: int, seed: int = 11) -> list[tuple[str, str]]:
@@ -89,25 +112,72 @@ def corpus(n: int, seed: int = 11) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))[:n]  # distinct, as stored articles are
 
 
-def _rules() -> tuple[list[TopicRule], Weights]:
+def language_corpus(n: int, seed: int = 13) -> list[tuple[str, str]]:
+    """``n`` distinct articles recombined from the eight languages' sample articles."""
+    rng = random.Random(seed)
+    samples = []
+    for path in sorted(_LANGUAGES.glob("*.md")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        samples.append((lines[0].removeprefix("# "), " ".join(lines[2:]).strip()))
+    sentences = [
+        [s for s in re.split(r"(?<=[.!?»“])\s+", body) if s] for _, body in samples
+    ]
+    out: list[tuple[str, str]] = []
+    while len(out) < n:
+        k = rng.randrange(len(samples))
+        rare = [
+            "".join(rng.choice(_FOREIGN_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+            + str(rng.randint(0, 999))
+            for _ in range(rng.randint(2, 5))
+        ]
+        picked = [rng.choice(sentences[k]) for _ in range(rng.randint(5, 14))]
+        out.append((f"{samples[k][0]} {rare[0]}", " ".join(picked) + " " + " ".join(rare)))
+    return list(dict.fromkeys(out))[:n]
+
+
+def _rules(extra: Sequence[str] = ()) -> tuple[list[TopicRule], Weights]:
     from reader.topics import TopicRule, load_taxonomy
 
     taxonomy = load_taxonomy()
     rules = [TopicRule(i + 1, spec.rule, spec.threshold) for i, spec in
              enumerate(taxonomy.topics)]
     base = len(rules) + 1
-    rules += [TopicRule(base + i, rule, 0.0) for i, rule in enumerate(USER_RULES)]
+    rules += [TopicRule(base + i, rule, 0.0) for i, rule in enumerate([*USER_RULES, *extra])]
     return rules, taxonomy.weights
 
 
-def measure_evaluate(texts: Sequence[tuple[str, str]], repeats: int) -> dict[str, Any]:
+def _forget_words() -> None:
+    """Drop the search folding's remembered words, so a pass starts cold (revisions before
+    the folding module remembered none)."""
+    try:
+        from reader.query.folding import folding
+    except ImportError:
+        return
+    folding()._memory.clear()
+
+
+def derive_seconds() -> float | None:
+    """CPU seconds to derive the folding from SQLite (None before the folding module)."""
+    try:
+        from reader.query.folding import derive
+    except ImportError:
+        return None
+    cpu = time.process_time()
+    derive()
+    return time.process_time() - cpu
+
+
+def measure_evaluate(
+    texts: Sequence[tuple[str, str]], repeats: int, extra: Sequence[str] = ()
+) -> dict[str, Any]:
     """Best-of-``repeats`` ms/article of ``topics_for``; a fresh evaluator each time."""
     from reader.topics import TopicEvaluator
 
-    rules, weights = _rules()
+    rules, weights = _rules(extra)
     best = wall = float("inf")
     results: list[list[tuple[int, float]]] = []
     for _ in range(repeats):
+        _forget_words()
         start, cpu = time.perf_counter(), time.process_time()
         evaluator = TopicEvaluator(rules, weights)
         results = [evaluator.topics_for(t, b) for t, b in texts]
@@ -144,6 +214,7 @@ def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, Any]:
                 for k, (title, body) in enumerate(texts)
             ]
             ids = article_store.insert_articles(db, None, batch)
+        _forget_words()
         start, cpu = time.perf_counter(), time.process_time()
         with db.atomic():
             store.assign_topics(db, ids)
@@ -159,9 +230,14 @@ def measure_assign(texts: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _child(args: argparse.Namespace) -> int:
+    derived = derive_seconds()  # also warms the folding, as any earlier query would have
     texts = corpus(args.n)
     result = {"evaluate": measure_evaluate(texts, args.repeats)}
     result["assign"] = measure_assign(texts[: args.store])
+    result["languages"] = measure_evaluate(
+        language_corpus(max(args.n // 4, 1)), args.repeats, LANGUAGE_RULES
+    )
+    result["derive"] = {"s": derived}
     print(json.dumps(result))
     return 0
 
@@ -177,17 +253,8 @@ def _run(code: Path | None, args: argparse.Namespace) -> dict[str, dict[str, Any
     return result
 
 
-def _extract(rev: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "reader", "resources"],
-        check=True, capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
-
-
 def _print(label: str, r: dict[str, dict[str, Any]], n: int, store: int) -> None:
-    ev, asg = r["evaluate"], r["assign"]
+    ev, asg, lang = r["evaluate"], r["assign"], r["languages"]
     print(f"{label}:")
     print(f"  evaluate  topics_for      {ev['ms']:.4f} ms/article CPU"
           f" ({ev['wall_ms']:.4f} wall)"
@@ -196,6 +263,13 @@ def _print(label: str, r: dict[str, dict[str, Any]], n: int, store: int) -> None
     print(f"  assign    assign_topics   {asg['ms']:.4f} ms/article CPU"
           f" ({asg['wall_ms']:.4f} wall)"
           f"  ({store:,} stored articles, {int(asg['assigned']):,} rows)")
+    print(f"  evaluate  (8 languages)   {lang['ms']:.4f} ms/article CPU"
+          f" ({lang['wall_ms']:.4f} wall)"
+          f"  ({max(n // 4, 1):,} articles of {lang['chars']:,.0f} characters,"
+          f" {int(lang['assigned']):,} assignments)")
+    derived = r["derive"]["s"]
+    if derived is not None:
+        print(f"  deriving the search folding from SQLite: {derived:.3f} s CPU, once per process")
 
 
 def main() -> int:
@@ -214,7 +288,7 @@ def main() -> int:
     print(f"11 default topics + {len(USER_RULES)} user topics; {args.n:,} articles")
     if args.before:
         with tempfile.TemporaryDirectory() as tmp:
-            before = _run(_extract(args.before, Path(tmp)), args)
+            before = _run(extract_revision(args.before, Path(tmp)), args)
         _print(f"before ({args.before})", before, args.n, args.store)
     after = _run(None, args)
     _print("after (this checkout)", after, args.n, args.store)

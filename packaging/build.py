@@ -136,6 +136,33 @@ def glibc_floor(bundle: Path) -> str | None:
     return ".".join(map(str, max(found))) if found else None
 
 
+def system_packages(bundle: Path) -> list[str]:
+    """The Debian packages that ship the system libraries the bundle links to.
+
+    Read, like dpkg-shlibdeps does, from ``ldd`` of every bundled ELF file and ``dpkg -S`` of
+    each library found outside the bundle: Qt's xcb plugin alone needs a dozen libxcb-*
+    packages that a fresh desktop may lack (a fixed list missed libxcb-icccm4 and keysyms1).
+    libc6 is left out (its version floor is added separately); libraries the build machine
+    lacks (Wayland's, optional) are skipped.
+    """
+    env = dict(os.environ, LD_LIBRARY_PATH=f"{bundle / '_internal'}:"
+               f"{bundle / '_internal' / 'PySide6' / 'Qt' / 'lib'}")
+    files = [str(p) for p in bundle.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    outside: set[str] = set()
+    for start in range(0, len(files), 100):
+        out = subprocess.run(["ldd", *files[start : start + 100]], capture_output=True,
+                             text=True, env=env).stdout
+        outside |= {lib for lib in re.findall(r"=> (/\S+)", out) if str(bundle) not in lib}
+    packages: set[str] = set()
+    for lib in sorted(outside):
+        for candidate in (lib, os.path.realpath(lib), lib.replace("/lib/", "/usr/lib/", 1)):
+            owner = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+            if owner.returncode == 0:
+                packages.add(owner.stdout.split(":")[0].strip())
+                break
+    return sorted(packages - {"libc6"})
+
+
 def linux_deb(bundle: Path, ver: str, fast: bool) -> Path:
     """Build the .deb with dpkg-deb from a staged root (no fakeroot needed: --root-owner-group)."""
     arch = subprocess.run(
@@ -175,9 +202,7 @@ def linux_deb(bundle: Path, ver: str, fast: bool) -> Path:
     libc = glibc_floor(bundle)
     depends = [
         f"libc6 (>= {libc})" if libc else "libc6",
-        "libgl1",
-        "libegl1",
-        "libxcb1",
+        *system_packages(bundle),
         "fontconfig-config",
     ]
     control_dir = root / "DEBIAN"

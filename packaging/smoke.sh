@@ -28,9 +28,10 @@ die() { printf 'packaging smoke: FAIL: %s\n' "$*" >&2; exit 1; }
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 
-# System packages: Qt's offscreen libraries (the project's own script), and binutils, whose
-# `strip` keeps the bundle under its size target and whose `objdump` sets the .deb's glibc floor.
-[ -x scripts/system-deps ] && ./scripts/system-deps
+# System packages: Python's venv (the project's own script; Qt's libraries follow once PySide6
+# is installed), and binutils, whose `strip` keeps the bundle under its size target and whose
+# `objdump` sets the .deb's glibc floor.
+./scripts/system-deps --python
 if ! command -v strip >/dev/null || ! command -v objdump >/dev/null; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     say "installing binutils"
@@ -47,6 +48,7 @@ if ! "$PY" -c "import PyInstaller, yaml, PySide6, sqlite_utils, rapidfuzz" 2>/de
     say "installing Broadsheet with its build extra into $PY"
     "$PY" -m pip install --quiet -e "$REPO[build]"
 fi
+./scripts/system-deps  # the libraries Qt's offscreen platform needs, read from its plugin
 
 "$PY" - <<'EOF' || die "release.yml is not valid YAML"
 import yaml

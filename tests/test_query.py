@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 import pytest
@@ -10,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.errors import RuleSyntaxError
-from reader.query import And, Matcher, Not, Or, Term, fold, parse_rule, parse_search, to_fts
+from reader.query import And, Matcher, Not, Or, Term, parse_rule, parse_search, to_fts
 from reader.query.matcher import Field
-from reader.query.scan import TermScanner, tokenize
+from reader.query.scan import TermScanner
 
 
 def fts_table() -> sqlite3.Connection:
@@ -182,30 +181,6 @@ def test_matcher_weights_title_above_body() -> None:
 
 
 # --------------------------------------------------------------------------- the fast scanner
-
-_FTS_TOKEN = re.compile(r"[^\W_]+")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Oil-and-GAS: 2025's  prices\trose_sharply\x0b\x0c!",
-        "Zélensky met Erdoğan in İstanbul",
-        "\u212a is the Kelvin sign; ﬁne ligature; ①②",
-        "",
-        "   ",
-        "snake_case and CamelCase and digits 123abc",
-    ],
-)
-def test_tokenize_is_the_fts_fold_and_split(text: str) -> None:
-    assert tokenize(text) == _FTS_TOKEN.findall(fold(text))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_tokenize_equals_the_regex_on_any_text(text: str) -> None:
-    assert tokenize(text) == _FTS_TOKEN.findall(fold(text))
-
 
 SCAN_WORDS = ["oil", "oils", "oily", "spill", "very", "gas", "kerch", "strait", "o", "Óil"]
 SCAN_TERMS = [

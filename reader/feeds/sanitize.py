@@ -312,7 +312,7 @@ def _drop_inline_tags(fragment: str) -> str:
     return _INLINE_TAG.sub("", fragment)
 
 
-def html_to_text(fragment: str, *, sanitized: bool = False) -> str:
+def html_to_text(fragment: str, *, sanitized: bool = False, alt_text: bool = True) -> str:
     """Plain text of an HTML fragment, keeping paragraphs, headings and list items as lines.
 
     Paragraph-like blocks are separated by a blank line; consecutive items of one list by a
@@ -324,6 +324,9 @@ def html_to_text(fragment: str, *, sanitized: bool = False) -> str:
     ``sanitized=True`` promises ``fragment`` is :func:`sanitize_html`'s output, where every
     ``<`` outside an attribute starts a tag; the commonest inline tags are then dropped in C
     first (:func:`_drop_inline_tags`). Raw markup, where a stray ``<`` is text, must not.
+
+    ``alt_text`` keeps an image's description in the text (a feed entry may be one image);
+    saved pages leave it out, as the article's text does not hold it.
     """
     if not fragment.strip():
         return ""
@@ -395,7 +398,7 @@ def html_to_text(fragment: str, *, sanitized: bool = False) -> str:
             current.append(_BREAK)
         elif tag in ("td", "th") and closing:
             current.append(" ")
-        elif tag == "img" and not closing:
+        elif tag == "img" and alt_text and not closing:
             alt = _ALT.search(match.group(0))
             if alt and alt.group(1).strip():
                 current.append(f" {html_unescape_attr(alt.group(1)).strip()} ")

@@ -47,10 +47,10 @@ def open_library(path: Path | None, parent: object = None) -> Library | None:
     the window runs it on the worker once it is shown. A newer library is refused and left
     untouched; a damaged one gets the offer to restore its newest good backup or start anew.
     """
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from reader.errors import BroadsheetError, DamagedLibraryError, NewerLibraryError
-    from reader.gui import recovery
+    from reader.gui import plain, recovery
     from reader.library import Library
     from reader.paths import default_library_path
 
@@ -60,10 +60,11 @@ def open_library(path: Path | None, parent: object = None) -> Library | None:
         try:
             return Library.open(resolved, defer_housekeeping=True)
         except NewerLibraryError as exc:
-            QMessageBox.critical(
+            plain.message(
                 widget, "Broadsheet cannot open the library",
                 f"{exc}\n\nThis library was written by a newer version of Broadsheet. "
                 "Install that version to open it; the file was not changed.",
+                plain.Icon.Critical,
             )
             print(f"broadsheet: {exc}", file=sys.stderr)
             return None
@@ -71,7 +72,8 @@ def open_library(path: Path | None, parent: object = None) -> Library | None:
             if not recovery.recover_on_open(widget, resolved, exc.reason):
                 return None
         except BroadsheetError as exc:
-            QMessageBox.critical(widget, "Broadsheet cannot open the library", str(exc))
+            plain.message(widget, "Broadsheet cannot open the library", str(exc),
+                          plain.Icon.Critical)
             print(f"broadsheet: {exc}", file=sys.stderr)
             return None
     return None
@@ -128,13 +130,20 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from reader.gui.startup_check import FatalMessages, platform_problem
     from reader.paths import resource_path
 
+    problem = platform_problem()
+    if problem is not None:
+        print(f"broadsheet: {problem}", file=sys.stderr)
+        return 1
+    messages = FatalMessages()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         QGuiApplication.highDpiScaleFactorRoundingPolicy().PassThrough
     )
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    messages.started()
     app.setOrganizationName("Broadsheet")
     app.setApplicationName("Broadsheet")
     app.setApplicationDisplayName("Broadsheet")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui import plain
 from reader.types import ImportReport, Topic
 
 #: Failures listed by name in the summary; the rest are counted.
@@ -121,7 +122,7 @@ class TopicsDialog(QDialog):
         self.name = QLineEdit()
         self.rule = QLineEdit()
         self.rule.setPlaceholderText('e.g.  oil OR gas OR "power grid" NOT football')
-        self.error = QLabel()
+        self.error = plain.label()  # a rule's error quotes the rule
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d0342c;")
         form = QFormLayout()

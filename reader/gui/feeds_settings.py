@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui import plain
 from reader.gui.worker import Jobs
 from reader.library import Library
 from reader.types import FeedInfo
@@ -82,7 +83,7 @@ class FeedSettingsDialog(QDialog):
         self.cap.setSingleStep(100)
         self.cap.setValue(min(self._cap_mb, MAX_CAP_MB))
         self.cap.setToolTip("0 keeps no images; above the cap the oldest images go first")
-        self.size_label = QLabel("Measuring…")
+        self.size_label = plain.label("Measuring…")  # may quote an OS error
         form = QFormLayout()
         form.addRow("Image cache cap", self.cap)
         form.addRow("In the cache now", self.size_label)
@@ -90,7 +91,7 @@ class FeedSettingsDialog(QDialog):
         self.feed_list = QListWidget()
         for info in self._feeds:
             item = QListWidgetItem(info.title or info.url)
-            item.setToolTip(info.url)
+            item.setToolTip(plain.tooltip(info.url))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Checked if info.cache_images else Qt.CheckState.Unchecked

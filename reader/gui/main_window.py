@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from reader import export as export_writers
 from reader.errors import BroadsheetError
-from reader.gui import recovery
+from reader.gui import plain, recovery
 from reader.gui.child_jobs import run_in_child
 from reader.gui.dialogs import TopicsDialog, WelcomeView, import_summary, shortcuts_text
 from reader.gui.feeds_settings import FeedSettingsDialog
@@ -169,7 +168,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         # ---- status bar: message, progress, cancel
-        self.status_label = QLabel()
+        self.status_label = plain.label()  # quotes titles, paths and errors
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(240)
         self.progress.setTextVisible(True)
@@ -916,7 +915,7 @@ class MainWindow(QMainWindow):
         if isinstance(report, ImportReport):
             # The work is done: no 100% bar or Cancel button behind the summary.
             self._hide_progress()
-            QMessageBox.information(self, "Import finished", import_summary(report))
+            plain.message(self, "Import finished", import_summary(report))
         self.import_finished.emit(report)
 
     def _import_failed(self, message: str) -> None:
@@ -1081,11 +1080,12 @@ class MainWindow(QMainWindow):
         feed = self.selected_feed()
         if feed is None:
             return
-        answer = QMessageBox.question(
+        answer = plain.message(
             self, "Remove feed",
             "Unsubscribe from this feed? Its articles stay in the library.",
+            plain.Icon.Question, plain.Button.Yes | plain.Button.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != plain.Button.Yes:
             return
         self.jobs.submit(lambda lib, p, c: lib.remove_feed(feed), self._feeds_changed,
                          self._feed_failed, label="Removing feed")
@@ -1235,7 +1235,7 @@ class MainWindow(QMainWindow):
 
     def _warn(self, title: str, message: str) -> None:
         print(f"broadsheet: {title}: {message}", file=sys.stderr)
-        QMessageBox.warning(self, title, message)
+        plain.message(self, title, message, plain.Icon.Warning)
 
 
 def _number(value: object) -> float | None:

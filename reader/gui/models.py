@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
+from reader.gui import plain
 from reader.gui.labels import badge, date_label, marks, sources_label
 from reader.gui.paging import FIRST_PAGE, PAGE, StoryPager
 from reader.types import (
@@ -210,9 +211,9 @@ class StoryTreeModel(QAbstractItemModel):
                     row.hit_in, f" (in the {row.hit_in})"
                 )
                 tip += f"\nMatch{where}: {row.snippet}"
-            return tip
+            return plain.tooltip(tip)
         elif role == Qt.ItemDataRole.ToolTipRole and column == COL_SOURCES:
-            return "\n".join(row.sources)
+            return plain.tooltip("\n".join(row.sources))
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == COL_MARKS:
             return ", ".join(
                 w for w, on in (("starred", row.starred), ("has a note", row.has_note)) if on
@@ -354,7 +355,7 @@ class LibraryTreeModel(QStandardItemModel):
         item.setData(key.encode(), FILTER_ROLE)
         item.setEditable(False)
         if tooltip:
-            item.setToolTip(tooltip)
+            item.setToolTip(plain.tooltip(tooltip))
         return item
 
     def _fill(self, group: str, items: list[QStandardItem]) -> None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui import plain
 from reader.markdown import LINK_SCHEMES, render_markdown
 from reader.notes_text import append_block
 
@@ -142,7 +143,7 @@ class NoteEditor(QWidget):
 
         self.title = QLabel("Note")
         self.title.setStyleSheet("font-weight: bold")
-        self.indicator = QLabel("")
+        self.indicator = plain.label()  # may quote a storage error
         self.indicator.setObjectName("noteIndicator")
         self.indicator.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.toggle = QPushButton("Edit")
@@ -393,7 +394,7 @@ class NoteEditor(QWidget):
 
     def _show_indicator(self, text: str, error: bool = False) -> None:
         self.indicator.setText(text)
-        self.indicator.setToolTip(text)
+        self.indicator.setToolTip(plain.tooltip(text))
         self.indicator.setStyleSheet("color: #b00020" if error else "color: gray")
 
     def _open_link(self, url: QUrl) -> None:

@@ -17,8 +17,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListView, QVBoxLayout, QWidget
 
+from reader.gui import plain
 from reader.gui.labels import date_label
 from reader.gui.models import ROOT
 from reader.types import Note
@@ -67,7 +68,7 @@ class NotesModel(QAbstractListModel):
                 f"{entry.headline}\n{entry.snippet}"
             )
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.headline}\n\n{entry.snippet}"
+            return plain.tooltip(f"{entry.headline}\n\n{entry.snippet}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"Note on {entry.headline}: {entry.snippet}"
         if role == NOTE_STORY_ROLE:
@@ -93,7 +94,7 @@ class NotesPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = NotesModel(self)
-        self.heading = QLabel("No notes yet")
+        self.heading = plain.label("No notes yet")
         self.heading.setWordWrap(True)
         self.view = QListView()
         self.view.setModel(self.model)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui import plain
 from reader.gui.labels import date_label
 from reader.render import ONLY_CLASS, body_to_html
 from reader.types import Article, VersionRow
@@ -129,7 +130,7 @@ class ReadingPane(QWidget):
         self.versions: list[VersionRow] = []
         self.note_editor = note_editor
 
-        self.title = QLabel()
+        self.title = plain.label()  # imported titles: never rendered as markup
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title.font()
@@ -137,6 +138,7 @@ class ReadingPane(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.RichText)  # for its link; each part is escaped
         self.meta.setForegroundRole(self.meta.foregroundRole().PlaceholderText)
         self.meta.setOpenExternalLinks(False)
         self.meta.linkActivated.connect(self._open_meta_link)
@@ -151,7 +153,7 @@ class ReadingPane(QWidget):
         self.next_button.setText("▶")
         self.next_button.setToolTip("Next version (])")
         self.next_button.clicked.connect(self.next_version)
-        self.version_label = QLabel()
+        self.version_label = plain.label()
         self.highlight_box = QCheckBox("Highlight what only this version says")
         self.highlight_box.setChecked(True)
         self.highlight_box.toggled.connect(self.highlight_toggled)
@@ -256,7 +258,7 @@ class ReadingPane(QWidget):
             if widget is not None:
                 widget.deleteLater()
         for name in topics:
-            chip = QLabel(name)
+            chip = plain.label(name)
             chip.setObjectName("chip")
             chip.setStyleSheet(
                 "QLabel#chip { border: 1px solid palette(mid); border-radius: 9px;"

@@ -14,9 +14,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from reader.errors import BroadsheetError
+from reader.gui import plain
 from reader.library import Library
 from reader.types import BackupInfo
 
@@ -50,6 +52,7 @@ def ask_recovery(
     """
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the path and problem are shown as written
     box.setWindowTitle("The library is damaged")
     lines = [
         f"Broadsheet found damage in your library:\n{library}",
@@ -126,7 +129,8 @@ def recover_on_open(widget: QWidget | None, library: Path, problem: str) -> bool
     try:
         print(f"broadsheet: {carry_out(choice, library, backup)}", file=sys.stderr)
     except BroadsheetError as failed:
-        QMessageBox.critical(widget, "Broadsheet cannot open the library", str(failed))
+        plain.message(widget, "Broadsheet cannot open the library", str(failed),
+                      plain.Icon.Critical)
         return False
     return True
 
@@ -155,7 +159,7 @@ def mark_read_only(window: QMainWindow) -> QLabel:
     editor = getattr(window, "note_editor", None)
     if editor is not None:
         editor.set_read_only(True)
-    banner = QLabel(READ_ONLY_BANNER)
+    banner = plain.label(READ_ONLY_BANNER)
     banner.setObjectName("readOnlyBanner")
     banner.setStyleSheet("font-weight: bold")
     banner.setAccessibleName(READ_ONLY_BANNER)

@@ -24,6 +24,7 @@ class TopicVerbs(CoreVerbs):
     def _after_open(self) -> None:
         super()._after_open()
         store.install_default_topics(self.db)
+        store.refold_topics(self.db)
 
     # ------------------------------------------------------------------ hooks into the core
 

@@ -13,8 +13,9 @@ is parsed *leniently* (any input yields a query or nothing, never an exception).
 
 from __future__ import annotations
 
+from reader.query.folding import fold_tokens
 from reader.query.fts import to_fts
-from reader.query.matcher import Matcher, fold
+from reader.query.matcher import Matcher
 from reader.query.nodes import And, Node, Not, Or, Term
 from reader.query.parser import parse_rule, parse_search
 
@@ -25,7 +26,7 @@ __all__ = [
     "Not",
     "Or",
     "Term",
-    "fold",
+    "fold_tokens",
     "parse_rule",
     "parse_search",
     "to_fts",

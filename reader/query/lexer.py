@@ -6,12 +6,11 @@ engines), so the lower-case words "and", "or" and "not" can still be searched fo
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 from reader.errors import RuleSyntaxError
+from reader.query.folding import fold_tokens as _fold
 
 
 class Kind(Enum):
@@ -25,10 +24,6 @@ class Kind(Enum):
 
 OPERATORS = {"AND": Kind.AND, "OR": Kind.OR, "NOT": Kind.NOT}
 
-#: What FTS5's unicode61 tokenizer keeps as token characters: letters and digits. The
-#: underscore is punctuation to unicode61, hence ``[^\W_]``.
-_TOKEN = re.compile(r"[^\W_]+")
-
 
 @dataclass(frozen=True, slots=True)
 class Lexeme:
@@ -41,10 +36,8 @@ class Lexeme:
 
 
 def fold_tokens(text: str) -> tuple[str, ...]:
-    """Fold like ``unicode61 remove_diacritics 2``: lower case, no accents, split on the rest."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return tuple(_TOKEN.findall(plain))
+    """The words of ``text`` as the index holds them (:mod:`reader.query.folding`)."""
+    return tuple(_fold(text))
 
 
 def lex(text: str, *, lenient: bool) -> list[Lexeme]:

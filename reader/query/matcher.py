@@ -1,11 +1,11 @@
 """Evaluate one query over one article's text in Python, with title-weighted scores.
 
 This is the straightforward definition of what a rule means outside FTS5: each term is
-counted in the title and the body, and the tree is walked. It folds text the way FTS5's
-``unicode61 remove_diacritics 2`` tokenizer does, so a rule matches here exactly when it would
-match in FTS5 (tests check the two agree). The import path scores many topics at once with
-:class:`reader.topics.TopicEvaluator` (over :mod:`reader.query.scan`), which tests check gives
-exactly this module's answers, only faster.
+counted in the title and the body, and the tree is walked. It splits and folds text with
+:func:`reader.query.folding.fold_tokens`, which is read from FTS5's own tokenizer, so a rule
+matches here exactly when it would match in FTS5 (tests check the two agree). The import
+path scores many topics at once with :class:`reader.topics.TopicEvaluator` (over
+:mod:`reader.query.scan`), which tests check gives exactly this module's answers, only faster.
 
 Scoring is what keeps passing mentions out of a topic: each positive term scores
 ``title_weight`` if it appears in the title, plus ``body_weight`` per mention in the body (at
@@ -15,29 +15,12 @@ reaches the topic's threshold.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
+from reader.query.folding import fold_tokens
 from reader.query.nodes import And, Node, Not, Or, Term, all_terms, positive_terms
-
-_TOKEN = re.compile(r"[^\W_]+")
-#: Combining marks left by NFKD decomposition (the diacritics FTS5 strips).
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics (as ``unicode61 remove_diacritics 2`` does).
-
-    Runs on every imported article, so it stays in C: an ASCII fast path, else NFKD and one
-    regex substitution instead of a Python loop over characters.
-    """
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 class Field:
@@ -46,7 +29,7 @@ class Field:
     __slots__ = ("_distinct", "_positions", "counts", "tokens")
 
     def __init__(self, text: str) -> None:
-        self.tokens = _TOKEN.findall(fold(text))
+        self.tokens = fold_tokens(text)
         self.counts = Counter(self.tokens)
         self._distinct: list[str] | None = None
         self._positions: dict[str, list[int]] | None = None

@@ -5,9 +5,8 @@ budget of about 0.1 ms per article for it. Matching term by term, or walking eac
 word of an article against every prefix length of every rule, costs several times that.
 Here the work per article is a few C-level operations:
 
-* :func:`tokenize` folds and splits the text like FTS5's ``unicode61 remove_diacritics 2``
-  (for ASCII text with ``bytes.translate`` and ``split``, about four times faster than the
-  regular expression, and exactly equal to it; tests check this);
+* :func:`reader.query.folding.fold_tokens` splits and folds the text exactly as FTS5's
+  tokenizer does (for ASCII text with ``bytes.translate`` and ``split``);
 * each *distinct* word is classified once per scanner (which terms it is, which prefixes it
   starts with, which phrases it can begin) and remembered, so an article's words are looked
   up with one set intersection; only words never seen before are classified in Python;
@@ -21,17 +20,11 @@ starting with a prefix, and of consecutive-word phrases whose last word may be a
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-from reader.query.matcher import fold
+from reader.query.folding import fold_tokens
 from reader.query.nodes import Term
-
-_TOKEN = re.compile(r"[^\W_]+")
-#: For ASCII text: letters and digits kept, every other byte turned into a space. For ASCII,
-#: ``[^\W_]`` is exactly ``[A-Za-z0-9]``.
-_ASCII_WORDS = bytes(c if c < 128 and chr(c).isalnum() else 0x20 for c in range(256))
 
 #: Distinct words remembered per scanner before the memory is dropped and rebuilt. A large
 #: library's vocabulary is mostly names and numbers seen once; ~100k entries is ~10 MB, and
@@ -42,14 +35,6 @@ MAX_REMEMBERED = 100_000
 #: (term id, search pattern) it can begin.
 Entry = tuple[tuple[int, ...], tuple[tuple[int, str], ...]]
 _NOTHING: Entry = ((), ())
-
-
-def tokenize(text: str) -> list[str]:
-    """The folded FTS5 tokens of ``text``: exactly ``re.findall(r"[^\\W_]+", fold(text))``."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-    return _TOKEN.findall(fold(text))
 
 
 class _Memory:
@@ -129,7 +114,7 @@ class TermScanner:
         and a value only means "present" (it is at least 1 and at most the true count);
         above 1, single-word counts are exact and phrase counts stop at ``limit``.
         """
-        tokens = tokenize(text)
+        tokens = fold_tokens(text)
         if not tokens:
             return {}
         counted = Counter(tokens) if limit > 1 else None

@@ -36,6 +36,10 @@ BATCH = 500
 SCORE_BATCH = 2000
 
 _INSTALLED_KEY = "topics.default_installed"
+#: The search folding a library's topic assignments were last made with (see
+#: :func:`refold_topics`).
+_FOLDING_KEY = "topics.folding"
+FOLDING = "fts5-derived"
 
 
 def _now() -> str:
@@ -149,6 +153,27 @@ def install_default_topics(db: Database) -> bool:
             for topic in list_topics(db):
                 reevaluate_topic(db, topic.id)
     return True
+
+
+def refold_topics(db: Database) -> list[int]:
+    """Re-assign, once per library, the topics whose rules hold non-ASCII words.
+
+    Before :mod:`reader.query.folding`, a rule folded й to и and ό to ο, so a rule such as
+    ``Зеленский`` saved over a library matched nothing there (articles imported later were
+    assigned). ASCII folds as it always did, so only those rules are re-assigned. Returns
+    their ids.
+    """
+    done = db.conn.execute("SELECT value FROM settings WHERE key = ?", [_FOLDING_KEY]).fetchone()
+    if done is not None and done[0] == FOLDING:
+        return []
+    with db.atomic():
+        ids = [t.id for t in list_topics(db) if not t.rule.isascii()]
+        for topic_id in ids:
+            reevaluate_topic(db, topic_id)
+        db.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [_FOLDING_KEY, FOLDING]
+        )
+    return ids
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, QThread
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from reader.gui import plain
 from reader.gui.main_window import MainWindow
 from reader.library import Library
 
@@ -37,6 +38,12 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     for name in ("information", "warning", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    monkeypatch.setattr(
+        plain, "message",
+        lambda parent, title, text, *args, **kwargs: QMessageBox.StandardButton(
+            record(parent, title, text)
+        ),
+    )
     return shown
 
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from reader.gui import plain
 from reader.gui.main_window import MainWindow
 from reader.gui.models import FEED_ROLE
 from reader.gui.reading_pane import not_cached_image
@@ -132,8 +133,7 @@ def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
     group = window.library_model.groups["feed"]
     window.library_view.setCurrentIndex(group.child(0).index())
     assert window.selected_feed() == feed_id
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda *a, **k: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(plain, "message", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(window.feeds_refreshed, timeout=10_000):
         window.act_remove_feed.trigger()
     assert _feed_items(window) == []
