@@ -94,7 +94,8 @@ class SnippetDelegate(QStyledItemDelegate):
         if not snippet:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
+        # Any: PySide6 6.9's stubs omit the option's public fields (text, rect, state, ...).
+        opt: Any = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
         opt.text = ""
