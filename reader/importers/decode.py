@@ -119,7 +119,7 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return best[1]
 
 
-def _mostly_utf8(raw: bytes) -> tuple[bool, int]:
+def mostly_utf8(raw: bytes) -> tuple[bool, int]:
     """Whether ``raw`` is UTF-8 with a few bad bytes, and the offset of the first bad one.
 
     Legacy single-byte text (cp1251, cp1252) almost never forms valid multi-byte UTF-8
@@ -141,7 +141,7 @@ def _mostly_utf8(raw: bytes) -> tuple[bool, int]:
 _WINDOWS_CODEPAGES = frozenset(f"cp{n}" for n in range(1250, 1259))
 
 
-def _legacy_codec(raw: bytes) -> str | None:
+def legacy_codec(raw: bytes) -> str | None:
     """The legacy codec for non-UTF-8 text, or None when nothing fits.
 
     charset-normalizer ranks candidates; for mostly-English text it often cannot tell a
@@ -263,12 +263,12 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
                     ) from None
             codec = encoding = "utf-8"
         except UnicodeDecodeError:
-            damaged, first = _mostly_utf8(raw)
+            damaged, first = mostly_utf8(raw)
             if damaged:
                 raise ImportFailed(
                     path, f"undecodable bytes at byte offset {first} (invalid UTF-8)"
                 ) from None
-            legacy = _legacy_codec(raw)
+            legacy = legacy_codec(raw)
             if legacy is None:
                 raise ImportFailed(
                     path, "undecodable bytes: not UTF-8, UTF-16 or a known legacy encoding"

@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING
 from reader.errors import BroadsheetError, Cancelled, ImportFailed, NotFound
 from reader.feeds import fetch as fetching
 from reader.feeds import images
+from reader.feeds import parse as parsing
 from reader.feeds.opml import Outline, read_opml, write_opml
 from reader.feeds.pages import PAGE_SUFFIXES, extract_page
-from reader.feeds.parse import (
-    FeedEntry,
-    ParsedFeed,
-    looks_like_feed,
-    parse_feed_bytes,
-    parse_feed_file,
-)
+from reader.feeds.parse import FeedEntry, ParsedFeed, parse_feed_bytes, parse_feed_file
 from reader.feeds.sanitize import image_sources
+from reader.feeds.sniff import (
+    JSON_FEED_MARK,
+    is_html_page,
+    is_json_document,
+    is_markup,
+    lenient_text,
+)
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import articles as store
@@ -36,18 +38,34 @@ from reader.storage import stories as story_store
 from reader.text import identity_hash
 from reader.types import FeedInfo, FeedOutcome, FileOutcome, ParsedArticle
 
+#: How ``broadsheet import`` reads a file: as a saved web page, a feed document, or a dump.
+PAGE, FEED, DUMP = "page", "feed", "dump"
 
-def sniff_text(head: bytes) -> str:
-    """Leniently decode the first bytes of a file for sniffing (BOMs, UTF-16/32 included)."""
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
-    ):
-        if head.startswith(bom):
-            return head.decode(codec, errors="ignore")
-    if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        return head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
-    return head.decode("utf-8", errors="ignore")
+
+def route_file(path: Path) -> str:
+    """Which importer reads ``path``: :data:`PAGE`, :data:`FEED` or :data:`DUMP`.
+
+    Pages are recognised by their extension (a saved page is ordinary HTML that only its name
+    marks as "an article to extract") or by being HTML; feeds by content: any markup goes to
+    the feed parser, which reads RSS, Atom and CDF and refuses other XML with its reason
+    (an OPML list, say) instead of a dump importer storing it as one garbage article, and
+    so does a JSON document that is not JSON Lines (:func:`reader.feeds.sniff.is_json_document`).
+    """
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        return PAGE
+    try:
+        with path.open("rb") as handle:
+            head = lenient_text(handle.read(8192))
+        text = head.lstrip("\ufeff \t\r\n")
+        if text.startswith("{"):
+            if JSON_FEED_MARK.search(text) or is_json_document(path, parsing.MAX_FEED_BYTES):
+                return FEED
+            return DUMP
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
+    if is_html_page(text):
+        return PAGE
+    return FEED if is_markup(text) else DUMP
 
 
 #: Source of saved pages whose site name is unknown.
@@ -118,19 +136,12 @@ class FeedVerbs(LibraryBase):
     """Subscriptions, refreshing, feed files, OPML and saved pages."""
 
     def _import_file(self, path: Path, progress: Progress, cancelled: CancelCheck) -> FileOutcome:
-        """Route feed documents and saved web pages here; everything else to the dump importers.
-
-        Feeds are recognised by content (the first bytes), pages by their extension, since a
-        saved page is ordinary HTML that only its name marks as "an article to extract".
-        """
-        if path.suffix.lower() in PAGE_SUFFIXES:
+        """Route feed documents and saved web pages here; everything else to the dump importers
+        (:func:`route_file`)."""
+        route = route_file(path)
+        if route == PAGE:
             return self.import_page(path)
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(8192)
-        except OSError as exc:
-            raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
-        if looks_like_feed(sniff_text(head)):
+        if route == FEED:
             return self.import_feed_file(path, progress, cancelled)
         outcome: FileOutcome = super()._import_file(path, progress, cancelled)  # type: ignore[misc]
         return outcome
@@ -286,7 +297,10 @@ class FeedVerbs(LibraryBase):
             return FeedOutcome(info.id, info.url, title, not_modified=True), []
         assert result.body is not None
         try:
-            parsed = parse_feed_bytes(result.body, where=info.url, base_url=result.final_url)
+            parsed = parse_feed_bytes(
+                result.body, where=info.url, base_url=result.final_url,
+                content_type=result.content_type,
+            )
         except ImportFailed as exc:
             with self.db.atomic():
                 feed_store.record_fetch(self.db, info.id, status="error", error=exc.reason)

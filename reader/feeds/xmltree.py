@@ -1,0 +1,126 @@
+"""Feed XML to an lxml element tree, safely, repairing what feeds commonly get wrong.
+
+* **Entities.** A document that declares its own entities is refused before parsing (that is
+  how entity-expansion bombs work, and feeds never need it). HTML named entities such as
+  ``&eacute;``, common in old RSS, become character references; a name neither XML nor HTML
+  knows (``&doesnotexist;``) is kept as the text it is.
+* **Well-formedness.** A strict parse decides whether the document is well-formed. If it is
+  not, the two commonest faults are repaired (a bare ``&`` in a URL or in text, and ``&#X41;``
+  written with a capital X) and the document parsed strictly again; failing that, libxml2's
+  recovering parser keeps what it can, and the caller warns.
+* **Nothing is fetched.** DTDs are not loaded and the network is off.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_NAMED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>")
+#: An ``&`` that starts no reference at all.
+_BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+_CAPITAL_HEX_REFERENCE = re.compile(r"&#X([0-9a-fA-F]+;)")
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """A parsed document: its root element and, if it was not well-formed, why."""
+
+    root: Any  # lxml ``_Element``
+    problem: str | None
+    has_xml_base: bool
+
+
+class EntityDeclarations(ValueError):
+    """The document declares its own entities (refused)."""
+
+
+def prolog(text: str) -> str:
+    """The part of an XML document before its root element (declaration, DOCTYPE)."""
+    position = 0
+    while True:
+        start = text.find("<", position)
+        if start < 0:
+            return text
+        following = text[start + 1 : start + 2]
+        if following not in ("?", "!"):
+            return text[:start]
+        if text.startswith("<!DOCTYPE", start) or text.startswith("<!doctype", start):
+            bracket = text.find("[", start, start + 4096)
+            close = text.find(">", start)
+            if bracket != -1 and bracket < close:  # internal subset: up to "]>"
+                end = text.find("]>", bracket)
+                return text if end < 0 else text[: end + 2]
+            position = close + 1 if close >= 0 else len(text)
+            continue
+        end = text.find("?>" if following == "?" else ">", start)
+        if end < 0:
+            return text
+        position = end + 1
+
+
+def _swap_entity(match: re.Match[str]) -> str:
+    name = match.group(1)
+    code = html.entities.name2codepoint.get(name)
+    if code is not None:
+        return f"&#{code};"
+    return f"&amp;{name};"  # not an entity anyone defines: keep the text as written
+
+
+def replace_html_entities(text: str) -> str:
+    """HTML named entities, which XML does not define, as character references."""
+    if "&" not in text:
+        return text
+    return _NAMED_ENTITY.sub(_swap_entity, text)
+
+
+def _parser(recover: bool) -> Any:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+        recover=recover, remove_comments=True, remove_pis=True,
+    )
+
+
+def _first_error(exc: Exception) -> str:
+    # lxml appends "(<string>, line N)": the position is already in libxml2's text.
+    message = str(exc).split("\n")[0]
+    return re.sub(r"\s*\(<string>, line \d+\)$", "", message)[:160]
+
+
+def parse(text: str, base_url: str | None = None) -> Tree | None:
+    """Parse a decoded document; None when not even the recovering parser finds an element.
+
+    Raises :class:`EntityDeclarations` for a document that declares entities.
+    """
+    if _ENTITY_DECLARATION.search(prolog(text[: 64 * 1024])):
+        raise EntityDeclarations
+    declaration = _DECLARATION.match(text)
+    if declaration:
+        text = text[declaration.end():]
+    text = replace_html_entities(text)
+    has_xml_base = "xml:base" in text
+    body = text.encode("utf-8")
+    try:
+        return Tree(etree.fromstring(body, _parser(False), base_url=base_url), None, has_xml_base)
+    except etree.XMLSyntaxError as exc:
+        problem = _first_error(exc)
+    repaired = _CAPITAL_HEX_REFERENCE.sub(r"&#x\1", _BARE_AMPERSAND.sub("&amp;", text))
+    body = repaired.encode("utf-8")
+    if repaired != text:
+        try:
+            root = etree.fromstring(body, _parser(False), base_url=base_url)
+            return Tree(root, problem, has_xml_base)
+        except etree.XMLSyntaxError:
+            pass
+    try:
+        root = etree.fromstring(body, _parser(True), base_url=base_url)
+    except etree.XMLSyntaxError:
+        return None
+    return None if root is None else Tree(root, problem, has_xml_base)
