@@ -2,16 +2,18 @@
 
 Entries are *upserted*: a re-fetched or re-imported entry is matched to the stored article by
 its guid, else by its link (only when one side has no guid, so two entries of a live blog that
-share a link stay apart), and updated in place when it changed. New entries are inserted with
+share a link stay apart), and updated in place when it changed. Entries with different guids
+stay apart even when their text is equal (see :func:`distinct_hash`). New entries are inserted with
 :func:`reader.storage.articles.insert_articles` (bulk, with their FTS rows) and their extra
 columns written right after; every function here runs inside the caller's transaction.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,28 +51,53 @@ def _categories_json(categories: tuple[str, ...]) -> str | None:
     return json.dumps(list(categories), ensure_ascii=False) if categories else None
 
 
+def distinct_hash(content_hash: str, guid: str) -> str:
+    """The identity of an entry whose text equals another entry's but whose guid differs:
+    the feed says they are two entries (five "Road closed" notices a day), and the library
+    keeps one article per text and source, so the guid joins the hash."""
+    return hashlib.blake2b(f"{content_hash}\x1f{guid}".encode(), digest_size=16).hexdigest()
+
+
+def _fold(entries: Sequence[EntryRow]) -> tuple[list[EntryRow], int]:
+    """One document's entries without repeats: ``(unique, folded)``.
+
+    An entry is the same as an earlier one with its guid, or, without a guid, with its link
+    or its text. Entries with different guids are different even with equal text; the later
+    ones get a :func:`distinct_hash`.
+    """
+    guids: set[str] = set()
+    urls: set[str] = set()
+    texts: dict[str, str | None] = {}  # content hash -> guid of the first entry with it
+    unique: list[EntryRow] = []
+    for entry in entries:
+        digest, guid = entry.content_hash, entry.guid
+        if guid:
+            if guid in guids:
+                continue
+            if digest in texts:
+                if texts[digest] is None:
+                    continue  # a guid-less copy of this text came first: the same article
+                entry = replace(entry, content_hash=distinct_hash(digest, guid))
+            guids.add(guid)
+        else:
+            url = entry.article.url
+            if digest in texts or (url and url in urls):
+                continue
+            if url:
+                urls.add(url)
+        texts.setdefault(entry.content_hash, entry.guid)
+        unique.append(entry)
+    return unique, len(entries) - len(unique)
+
+
 def upsert_entries(
     db: Database, source: int, file_id: int | None, entries: Sequence[EntryRow]
 ) -> UpsertResult:
     """Store ``entries`` of one feed for ``source``; return what changed."""
-    # Within one document, the first copy of a guid (or link, or identical text) wins.
-    seen: set[tuple[str, str]] = set()
-    unique: list[EntryRow] = []
-    folded = 0
-    for entry in entries:
-        keys = {("h", entry.content_hash)}
-        if entry.guid:
-            keys.add(("g", entry.guid))
-        elif entry.article.url:
-            keys.add(("u", entry.article.url))
-        if keys & seen:
-            folded += 1
-            continue
-        seen |= keys
-        unique.append(entry)
+    unique, folded = _fold(entries)
     by_guid = _rows_by(db, source, "guid", [e.guid for e in unique if e.guid])
     by_url = _rows_by(db, source, "url", [e.article.url for e in unique if e.article.url])
-    hashes = store.existing_hashes(db, source, [e.content_hash for e in unique])
+    stored = _stored_texts(db, source, [e.content_hash for e in unique])
     fresh: list[EntryRow] = []
     updated: list[int] = []
     unchanged = 0
@@ -82,12 +109,17 @@ def upsert_entries(
             if candidate is not None and (candidate[1] is None or entry.guid is None):
                 row = candidate
         if row is None:
-            if entry.content_hash in hashes:
+            digest = entry.content_hash
+            if digest in stored and entry.guid and stored[digest] not in (None, entry.guid):
+                entry = replace(entry, content_hash=distinct_hash(digest, entry.guid))
+            if entry.content_hash in stored:
                 unchanged += 1  # the same text is already stored (e.g. from a dump)
             else:
                 fresh.append(entry)
-                hashes.add(entry.content_hash)
+                stored[entry.content_hash] = entry.guid
             continue
+        if entry.guid and row[3] == distinct_hash(entry.content_hash, entry.guid):
+            entry = replace(entry, content_hash=row[3])  # stored under its distinct identity
         if _update_if_changed(db, source, row, entry):
             updated.append(int(row[0]))
             if row[2] is not None:
@@ -149,6 +181,22 @@ _MATCH_COLUMNS = (
 )
 
 
+def _stored_texts(db: Database, source: int, hashes: Sequence[str]) -> dict[str, str | None]:
+    """The guid (or None) of each stored article of ``source`` whose hash is in ``hashes``."""
+    found: dict[str, str | None] = {}
+    wanted = list(dict.fromkeys(hashes))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for digest, guid in db.conn.execute(
+            f"SELECT content_hash, guid FROM articles"
+            f" WHERE source_id = ? AND content_hash IN ({marks})",
+            [source, *chunk],
+        ):
+            found[str(digest)] = guid
+    return found
+
+
 def _rows_by(
     db: Database, source: int, column: str, values: Sequence[str | None]
 ) -> dict[str, tuple[Any, ...]]:
@@ -167,6 +215,13 @@ def _rows_by(
     return found
 
 
+def _taken(db: Database, source: int, content_hash: str, article: int) -> bool:
+    return bool(db.conn.execute(
+        "SELECT 1 FROM articles WHERE source_id = ? AND content_hash = ? AND id != ?",
+        [source, content_hash, article],
+    ).fetchone())
+
+
 def _update_if_changed(
     db: Database, source: int, row: tuple[Any, ...], entry: EntryRow
 ) -> bool:
@@ -178,12 +233,13 @@ def _update_if_changed(
     if tuple(row[3:11]) == new and (row[1] == entry.guid or not entry.guid):
         return False
     content_hash = entry.content_hash
-    if content_hash != row[3]:
-        clash = db.conn.execute(
-            "SELECT 1 FROM articles WHERE source_id = ? AND content_hash = ? AND id != ?",
-            [source, content_hash, row[0]],
-        ).fetchone()
-        if clash:  # another stored article already has this exact text: leave both be
+    if content_hash != row[3] and _taken(db, source, content_hash, row[0]):
+        # Another stored article already has this exact text: an entry with its own guid
+        # takes its distinct identity; one without leaves both be.
+        if not entry.guid:
+            return False
+        content_hash = distinct_hash(content_hash, entry.guid)
+        if content_hash != row[3] and _taken(db, source, content_hash, row[0]):
             return False
     db.execute(
         """
