@@ -116,6 +116,24 @@ def sample_looks_like_listing(lines: list[str]) -> bool:
     return good > 0 and good >= 4 * bad
 
 
+def open_listing_tag(lines: list[str]) -> str | None:
+    """The tag of a sample that starts with a listing header but in which no article has
+    closed yet (its first article is longer than the sample), else None."""
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index == len(lines):
+        return None
+    header = parse_header(lines[index])
+    if header is None:
+        return None
+    tag = header[0]
+    limit = len(tag) + 8
+    if any(len(line) <= limit and line.strip() == tag for line in lines[index + 1 :]):
+        return None
+    return tag
+
+
 def parse(
     path: Path, lines: Iterator[str], warnings: WarningList
 ) -> tuple[str, Iterator[ParsedArticle]]:
