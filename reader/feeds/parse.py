@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.errors import ImportFailed
-from reader.feeds import xmlfeed, xmltree
+from reader.feeds import fallback, xmlfeed, xmltree
 from reader.feeds.dates import parse_date
 from reader.feeds.decoding import decode_document, has_cp1252_controls
 from reader.feeds.entries import HTML, TEXT, FeedEntry, ParsedFeed, make_entry, plain_title
@@ -97,35 +97,38 @@ def _parse_xml_feed(
     except xmltree.EntityDeclarations:
         raise ImportFailed(
             where,
-            "the document declares its own XML entities, which feeds never need; it was "
-            "refused because such declarations are how entity-expansion attacks work",
+            "the document declares XML entities made of other entities, or external ones; "
+            "it was refused because such declarations are how entity-expansion and "
+            "external-entity attacks work",
         ) from None
-    if tree is None:
-        raise ImportFailed(where, "this is not a feed: it is not XML, RSS, Atom or JSON")
-    try:
-        raw = xmlfeed.read(tree.root, base_url, tree.has_xml_base)
-    except xmlfeed.NotAFeed as exc:
-        raise ImportFailed(where, str(exc)) from None
+    raw: xmlfeed.RawFeed | None = None
+    if tree.root is not None:
+        try:
+            raw = xmlfeed.read(tree.root, base_url, tree.has_xml_base)
+        except xmlfeed.NotAFeed as exc:
+            raise ImportFailed(where, str(exc)) from None
+    entries: list[FeedEntry] = []
+    if raw is not None:
+        fallback_base = base_url or raw.link
+        read = [_entry(e, fallback_base, fix_controls, keep_empty) for e in raw.entries]
+        entries = [e for e in read if e is not None]
+        if len(read) > len(entries):
+            skipped = len(read) - len(entries)
+            warnings.append(f"{skipped} empty entr{'y' if skipped == 1 else 'ies'} skipped")
+    title = plain_title(raw.title.value, raw.title.kind) if raw and raw.title else ""
+    link = raw.link if raw else None
     if tree.problem is not None:
-        if not raw.entries and raw.title is None and raw.link is None:
+        second_title, second_link, second = fallback.read_damaged(tree.body, fix_controls)
+        if len(second) > len(entries):
+            title, link, entries = title or second_title, link or second_link, second
+        if not entries and not title and not link:
             raise ImportFailed(where, f"the feed is damaged beyond repair ({tree.problem})")
-        count = len(raw.entries)
+        count = len(entries)
         recovered = "1 entry was recovered" if count == 1 else f"{count} entries were recovered"
         warnings.append(f"the feed is not well-formed XML ({tree.problem}); {recovered}")
-    fallback_base = base_url or raw.link
-    entries = [_entry(e, fallback_base, fix_controls, keep_empty) for e in raw.entries]
-    kept = [e for e in entries if e is not None]
-    skipped = len(entries) - len(kept)
-    if skipped:
-        warnings.append(f"{skipped} empty entr{'y' if skipped == 1 else 'ies'} skipped")
-    title = raw.title
     return ParsedFeed(
-        format=raw.format,
-        title=plain_title(title.value, title.kind) if title is not None else "",
-        link=raw.link,
-        encoding=encoding,
-        entries=kept,
-        warnings=tuple(warnings),
+        format=raw.format if raw else "rss", title=title, link=link, encoding=encoding,
+        entries=entries, warnings=tuple(warnings),
     )
 
 
