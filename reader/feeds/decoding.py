@@ -141,8 +141,10 @@ def decode_document(
             warnings.append(f"the feed declares {name} but is UTF-8; it was read as UTF-8")
             return data.decode("utf-8"), "utf-8", warnings
         return _decode(data, declared, warnings), name, warnings
-    if _valid_utf8(data):
+    try:
         return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError:
+        pass
     damaged, first = mostly_utf8(data[: 256 * 1024])
     if damaged:
         warnings.append(
