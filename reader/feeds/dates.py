@@ -88,7 +88,7 @@ def _from_rfc822(found: re.Match[str]) -> datetime | None:
         )
     except ValueError:
         return None
-    if zone[0] in "+-":
+    if zone[0] in "+-" and zone[1:] != "0000":
         minutes = int(zone[1:3]) * 60 + int(zone[3:5])
         moment -= timedelta(minutes=minutes if zone[0] == "+" else -minutes)
     return moment

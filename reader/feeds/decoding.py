@@ -202,33 +202,35 @@ def _cp1252_for_c1() -> dict[int, str]:
 
 
 _C1_TABLE = _cp1252_for_c1()
-#: A C1 control, or a character reference to one (decimal 128-159, hex 80-9F).
-_C1 = re.compile(r"[\x80-\x9f]|&#(?:1(?:2[89]|[34]\d|5\d);|[xX]0*[89][0-9a-fA-F];)")
-#: The same, searched for separately: one alternation over a whole document is several times
-#: slower than two searches that each start from a rare literal.
-_C1_CHARACTER = re.compile(r"[\x80-\x9f]")
+#: A C1 control, or a character reference to one (decimal 128-159, hex 80-9F), also one
+#: escaped inside HTML (``&amp;#146;``).
+_C1 = re.compile(r"[\x80-\x9f]|&(amp;)?#(?:1(?:2[89]|[34]\d|5\d);|[xX]0*[89][0-9a-fA-F];)")
+#: Where a reference to a C1 control may be: searched from its rare ``#``, which is far
+#: faster over a whole document than :data:`_C1` searched from every ``&``.
 _C1_REFERENCE = re.compile(r"#(?:1(?:2[89]|[34]\d|5\d)|[xX]0*[89][0-9a-fA-F]);")
-_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_C1_REFERENCE_BYTES = re.compile(rb"#(?:1(?:2[89]|[34]\d|5\d)|[xX]0*[89][0-9a-fA-F]);")
+_C1_CHARACTER = re.compile(r"[\x80-\x9f]")
 
 
-def has_cp1252_controls(text: str, utf8: bytes | None = None) -> bool:
+def has_c1_characters(text: str) -> bool:
+    """Whether ``text`` holds a C1 control character (an ASCII text never does)."""
+    return not text.isascii() and _C1_CHARACTER.search(text) is not None
+
+
+def has_cp1252_controls(text: str) -> bool:
     """Whether ``text`` holds a C1 control or a reference to one (``&#146;``, also escaped
-    as ``&amp;#146;`` inside HTML). ``utf8``, the document's bytes when it is UTF-8, is
-    searched instead: bytes search faster than text."""
-    if utf8 is not None:
-        return bool(_C1_REFERENCE_BYTES.search(utf8) or _C1_IN_UTF8.search(utf8))
-    return bool(_C1_REFERENCE.search(text) or _C1_CHARACTER.search(text))
+    as ``&amp;#146;`` inside HTML)."""
+    return has_c1_characters(text) or _C1_REFERENCE.search(text) is not None
 
 
 def _c1_replacement(match: re.Match[str]) -> str:
     found = match.group(0)
     if len(found) == 1:
         return _C1_TABLE.get(ord(found), found)
-    number = found[2:-1]
+    escaped = match.group(1) or ""
+    number = found[2 + len(escaped) : -1]
     code = int(number[1:], 16) if number[:1] in "xX" else int(number)
     char = _C1_TABLE.get(code)
-    return f"&#{ord(char)};" if char is not None else found
+    return f"&{escaped}#{ord(char)};" if char is not None else found
 
 
 def fix_cp1252_controls(text: str) -> str:

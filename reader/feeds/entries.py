@@ -59,7 +59,9 @@ def plain_title(value: str, kind: str) -> str:
     comment or script in a title never shows as words."""
     if kind == TEXT:
         return " ".join(value.split())
-    markup = ("<" in value or "&" in value) if kind == HTML else looks_like_html(value)
+    if "<" not in value and "&" not in value:
+        return inline_text(value)
+    markup = kind == HTML or looks_like_html(value)
     if not markup:
         return inline_text(value)
     return " ".join(html_to_text(sanitize_html(value), sanitized=True).split())
@@ -120,15 +122,19 @@ def make_entry(
     if fix_controls:
         title, body, author = (fix_cp1252_controls(v) for v in (title, body, author))
         categories = tuple(fix_cp1252_controls(c) for c in categories)
-    clean, text = body_of(body, body_kind, base_url) if body.strip() else ("", "")
+    has_body = bool(body) and not body.isspace()
+    clean, text = body_of(body, body_kind, base_url) if has_body else ("", "")
     heading = plain_title(title, title_kind)
     if not heading:
         heading = make_title(text) if text else (link or "")
     if not heading and not text and not keep_empty:
         return None
+    if categories:
+        categories = tuple(dict.fromkeys(c for c in map(inline_text, categories) if c))
+    if enclosures:
+        enclosures = tuple(dict.fromkeys(e for e in enclosures if e))
     return FeedEntry(
         guid=guid or None, link=link or None, title=heading, text=text, html=clean,
-        author=author_name(author), published=published or updated, updated=updated,
-        categories=tuple(dict.fromkeys(c for c in (inline_text(c) for c in categories) if c)),
-        enclosures=tuple(dict.fromkeys(e for e in enclosures if e)),
+        author=author_name(author) if author else None, published=published or updated,
+        updated=updated, categories=categories, enclosures=enclosures,
     )

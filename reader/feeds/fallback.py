@@ -19,7 +19,7 @@ from reader.feeds.dates import parse_date
 from reader.feeds.entries import GUESS, HTML, FeedEntry, make_entry
 
 
-def read_damaged(body: bytes, fix_controls: bool) -> tuple[str, str | None, list[FeedEntry]]:
+def read_damaged(body: bytes) -> tuple[str, str | None, list[FeedEntry]]:
     """``(title, link, entries)`` as fastfeedparser reads a damaged document (empty when it
     reads nothing or is not installed)."""
     try:
@@ -32,11 +32,11 @@ def read_damaged(body: bytes, fix_controls: bool) -> tuple[str, str | None, list
         return "", None, []
     info: Mapping[str, Any] = parsed.feed or {}
     link = _str(info.get("link")) or None
-    entries = [_entry(raw, link, fix_controls) for raw in parsed.entries or []]
+    entries = [_entry(raw, link) for raw in parsed.entries or []]
     return _str(info.get("title")), link, [e for e in entries if e is not None]
 
 
-def _entry(raw: Mapping[str, Any], feed_link: str | None, fix_controls: bool) -> FeedEntry | None:
+def _entry(raw: Mapping[str, Any], feed_link: str | None) -> FeedEntry | None:
     link = _str(raw.get("link")) or None
     markup = ""
     for item in raw.get("content") or []:
@@ -67,7 +67,6 @@ def _entry(raw: Mapping[str, Any], feed_link: str | None, fix_controls: bool) ->
             for e in raw.get("enclosures") or []
             if isinstance(e, Mapping)
         ),
-        fix_controls=fix_controls,
     )
 
 

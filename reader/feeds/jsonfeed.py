@@ -14,10 +14,12 @@ from typing import Any
 
 from reader.errors import ImportFailed
 from reader.feeds.dates import parse_date
+from reader.feeds.decoding import has_cp1252_controls
 from reader.feeds.entries import GUESS, HTML, TEXT, FeedEntry, ParsedFeed, make_entry, plain_title
 
 #: What a JSON Feed's ``version`` starts with (``http`` in some real feeds).
 VERSION = re.compile(r"^https?://jsonfeed\.org/version/", re.IGNORECASE)
+_C1_ESCAPE = re.compile(r"\\u00[89][0-9a-fA-F]", re.IGNORECASE)
 
 
 def is_json_feed(document: object) -> bool:
@@ -27,7 +29,7 @@ def is_json_feed(document: object) -> bool:
 
 def parse_json_feed(
     text: str, where: str, base_url: str | None, encoding: str, warnings: list[str],
-    fix_controls: bool = False, keep_empty: bool = False,
+    keep_empty: bool = False,
 ) -> ParsedFeed:
     try:
         document = json.loads(text)
@@ -40,6 +42,8 @@ def parse_json_feed(
             where, "this JSON document is neither a JSON Feed (no jsonfeed.org version) "
             "nor JSON Lines (one article object per line)"
         )
+    # C1 controls, raw, as references or as JSON escapes ("\u0092"), stand for cp1252.
+    fix_controls = has_cp1252_controls(text) or _C1_ESCAPE.search(text) is not None
     feed_link = _str(document.get("home_page_url")) or base_url
     feed_authors = _authors(document)
     items = document.get("items")

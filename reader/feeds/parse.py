@@ -27,7 +27,7 @@ from pathlib import Path
 from reader.errors import ImportFailed
 from reader.feeds import fallback, xmlfeed, xmltree
 from reader.feeds.dates import parse_date
-from reader.feeds.decoding import decode_document, has_cp1252_controls
+from reader.feeds.decoding import decode_document
 from reader.feeds.entries import HTML, TEXT, FeedEntry, ParsedFeed, make_entry, plain_title
 from reader.feeds.jsonfeed import parse_json_feed
 from reader.feeds.sniff import looks_like_feed
@@ -78,20 +78,17 @@ def parse_feed_bytes(
     if not data or data.isspace():  # (strip() would copy the whole document)
         raise ImportFailed(where, "the feed is empty")
     text, encoding, warnings = decode_document(data, content_type)
-    utf8 = data if encoding in ("utf-8", "us-ascii", "ascii") else None
-    fix_controls = has_cp1252_controls(text, utf8)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
-        return parse_json_feed(
-            stripped, where, base_url, encoding, warnings, fix_controls, keep_empty
-        )
-    return _parse_xml_feed(stripped, where, base_url, encoding, warnings, fix_controls, keep_empty)
+        return parse_json_feed(stripped, where, base_url, encoding, warnings, keep_empty)
+    return _parse_xml_feed(stripped, where, base_url, encoding, warnings, keep_empty)
 
 
 def _parse_xml_feed(
     text: str, where: str, base_url: str | None, encoding: str, warnings: list[str],
-    fix_controls: bool, keep_empty: bool,
+    keep_empty: bool,
 ) -> ParsedFeed:
+    """An RSS, Atom or CDF document (C1 controls are mapped by :mod:`.xmltree`)."""
     try:
         tree = xmltree.parse(text, base_url)
     except xmltree.EntityDeclarations:
@@ -110,7 +107,7 @@ def _parse_xml_feed(
     entries: list[FeedEntry] = []
     if raw is not None:
         fallback_base = base_url or raw.link
-        read = [_entry(e, fallback_base, fix_controls, keep_empty) for e in raw.entries]
+        read = [_entry(e, fallback_base, keep_empty) for e in raw.entries]
         entries = [e for e in read if e is not None]
         if len(read) > len(entries):
             skipped = len(read) - len(entries)
@@ -118,7 +115,7 @@ def _parse_xml_feed(
     title = plain_title(raw.title.value, raw.title.kind) if raw and raw.title else ""
     link = raw.link if raw else None
     if tree.problem is not None:
-        second_title, second_link, second = fallback.read_damaged(tree.body, fix_controls)
+        second_title, second_link, second = fallback.read_damaged(tree.body)
         if len(second) > len(entries):
             title, link, entries = title or second_title, link or second_link, second
         if not entries and not title and not link:
@@ -132,9 +129,7 @@ def _parse_xml_feed(
     )
 
 
-def _entry(
-    raw: xmlfeed.RawEntry, fallback_base: str | None, fix_controls: bool, keep_empty: bool
-) -> FeedEntry | None:
+def _entry(raw: xmlfeed.RawEntry, fallback_base: str | None, keep_empty: bool) -> FeedEntry | None:
     """One raw entry to what is stored. Relative links in its body resolve against its
     ``xml:base``, else its own link, else the document's address or the feed's link."""
     title = raw.title if raw.title is not None and raw.title.value.strip() else raw.media_title
@@ -147,11 +142,11 @@ def _entry(
         body=body.value if body is not None else "",
         body_kind=body.kind if body is not None else HTML,
         base_url=(body.base if body is not None else None) or raw.link or fallback_base,
-        author=", ".join(dict.fromkeys(raw.authors or raw.creators)),
+        author=", ".join(dict.fromkeys(raw.authors or raw.creators))
+        if raw.authors or raw.creators else "",
         published=parse_date(raw.published) or parse_date(raw.created),
         updated=parse_date(raw.updated),
         categories=tuple(raw.categories),
         enclosures=tuple(raw.enclosures),
-        fix_controls=fix_controls,
         keep_empty=keep_empty,
     )

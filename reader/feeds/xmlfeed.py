@@ -296,7 +296,10 @@ def _title(reader: _Reader, element: Any, entry: RawEntry) -> None:
 
 
 def _is_atom(reader: _Reader, element: Any) -> bool:
-    return reader.atom or _local(element.tag)[0] in (ATOM10, ATOM03)
+    if reader.atom:
+        return True
+    tag = element.tag
+    return tag[0] == "{" and _local(tag)[0] in (ATOM10, ATOM03)
 
 
 def _other_title(reader: _Reader, element: Any, entry: RawEntry) -> None:

@@ -12,6 +12,8 @@
   with a capital X, control characters XML forbids) and the document parsed strictly again;
   failing that, libxml2's recovering parser keeps what it can, and the caller warns (and
   may ask :mod:`.fallback` for a second opinion on the repaired bytes).
+* **cp1252 in C1.** References to C1 controls (``&#146;``) and the controls themselves become
+  the cp1252 characters they stand for, here, once for the whole document.
 * **Nothing is fetched.** DTDs are not loaded and the network is off.
 """
 
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
+
+from reader.feeds.decoding import fix_cp1252_controls, has_cp1252_controls
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 #: A plain internal entity: a name and a quoted value of text and character references.
@@ -127,9 +131,12 @@ def replace_html_entities(text: str) -> str:
 
 
 def _parser(recover: bool) -> Any:
+    """Comments and processing instructions stay in the tree (the reader skips them: asking
+    libxml2 to drop them made parsing half as slow again). ``collect_ids=False`` is not
+    used: with it libxml2 tries to fetch an external DTD (and fails, as the network is off)."""
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-        recover=recover, remove_comments=True, remove_pis=True,
+        recover=recover,
     )
 
 
@@ -152,6 +159,8 @@ def parse(text: str, base_url: str | None = None) -> Tree:
     if declaration:
         text = text[declaration.end():]
     text = replace_html_entities(text)
+    if has_cp1252_controls(text):
+        text = fix_cp1252_controls(text)
     has_xml_base = "xml:base" in text
     body = text.encode("utf-8")
     try:

@@ -48,7 +48,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _categories_json(categories: tuple[str, ...]) -> str | None:
-    return json.dumps(list(categories), ensure_ascii=False) if categories else None
+    """The categories as a JSON list, as ``json.dumps(..., ensure_ascii=False)`` writes it;
+    plain ASCII names (nearly all) are joined directly, which costs a fraction of that."""
+    if not categories:
+        return None
+    if all(c.isascii() and c.isprintable() and '"' not in c and "\\" not in c
+           for c in categories):
+        return '["' + '", "'.join(categories) + '"]'
+    return json.dumps(list(categories), ensure_ascii=False)
 
 
 def distinct_hash(content_hash: str, guid: str) -> str:
