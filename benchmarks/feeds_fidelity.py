@@ -5,7 +5,7 @@
 ``../shared/data/feeds-dev/feedparser/tests`` holds the feedparser project's 2,107 test inputs.
 Each opens with a comment whose ``Expect:`` line is a Python expression over feedparser's
 result (``not bozo and entries[0]['title'] == 'Example'``). This script reads every input as
-``broadsheet import`` would (:func:`reader.library.feeds.route_file`, then the feed parser or
+``broadsheet import`` would (:func:`reader.feeds.sniff.route_file`, then the feed parser or
 the dump importers), builds a small feedparser-shaped object from Broadsheet's answer
 (:func:`feedparser_like`), and evaluates each condition against it. It prints, per category
 and overall, how many conditions are applicable, how many hold, and how many inputs were
@@ -525,7 +525,7 @@ def _route(path: Path) -> tuple[str, str, str]:
     """``(route, DUMP, PAGE)`` as ``broadsheet import`` routes ``path``; before
     ``route_file`` existed (to measure older versions), as ``_import_file`` routed."""
     try:
-        from reader.library.feeds import DUMP, PAGE, route_file
+        from reader.feeds.sniff import DUMP, PAGE, route_file
     except ImportError:
         from reader.feeds.parse import looks_like_feed
         from reader.library import feeds as verbs

@@ -17,6 +17,8 @@ import json
 import re
 from pathlib import Path
 
+from reader.errors import ImportFailed
+
 #: A JSON Feed's version, as it appears in the raw text (slashes may be escaped).
 JSON_FEED_MARK = re.compile(
     r'"version"\s*:\s*"https?:(?:\\?/){2}jsonfeed\.org(?:\\?/)version', re.IGNORECASE
@@ -131,3 +133,36 @@ def is_json_document(path: Path, limit: int) -> bool:
     except (ValueError, RecursionError):
         return False  # damaged: the JSON Lines importer names the line
     return isinstance(document, dict)
+
+
+#: How ``broadsheet import`` reads a file: as a saved web page, a feed document, or a dump.
+PAGE, FEED, DUMP = "page", "feed", "dump"
+
+
+def route_file(path: Path) -> str:
+    """Which importer reads ``path``: :data:`PAGE`, :data:`FEED` or :data:`DUMP`.
+
+    Pages are recognised by their extension (a saved page is ordinary HTML that only its name
+    marks as "an article to extract") or by being HTML; feeds by content: any markup goes to
+    the feed parser, which reads RSS, Atom and CDF and refuses other XML with its reason
+    (an OPML list, say) instead of a dump importer storing it as one garbage article, and
+    so does a JSON document that is not JSON Lines (:func:`reader.feeds.sniff.is_json_document`).
+    """
+    from reader.feeds import parse  # (parse imports this module)
+    from reader.feeds.pages import PAGE_SUFFIXES
+
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        return PAGE
+    try:
+        with path.open("rb") as handle:
+            head = lenient_text(handle.read(8192))
+        text = head.lstrip("\ufeff \t\r\n")
+        if text.startswith("{"):
+            if JSON_FEED_MARK.search(text) or is_json_document(path, parse.MAX_FEED_BYTES):
+                return FEED
+            return DUMP
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
+    if is_html_page(text):
+        return PAGE
+    return FEED if is_markup(text) else DUMP

@@ -25,18 +25,29 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import re
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-ATOM10 = "http://www.w3.org/2005/Atom"
-ATOM03 = "http://purl.org/atom/ns#"
-RSS10 = "http://purl.org/rss/1.0/"
-RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XHTML = "http://www.w3.org/1999/xhtml"
+from reader.feeds.entries import GUESS, HTML, TEXT
+from reader.feeds.rawfeed import (
+    ATOM03,
+    ATOM10,
+    HAS_SCHEME,
+    RDF,
+    RSS090,
+    RSS10,
+    XHTML,
+    Construct,
+    NotAFeed,
+    RawEntry,
+    RawFeed,
+    local_name,
+)
+from reader.feeds.xmlfields import ENTRY_FIELDS, link, other_title
+from reader.feeds.xmlmarkup import lone_xhtml_div, markup_with_children, xhtml_markup
+
+__all__ = ["NotAFeed", "RawEntry", "RawFeed", "Reader", "read"]
+
 _RDF_ABOUT = f"{{{RDF}}}about".lower()
 
 #: Extension namespaces, by the prefix their elements are known under here.
@@ -51,83 +62,13 @@ _EXTENSIONS = {
     XHTML: "xhtml",
 }
 _CORE = frozenset({"", ATOM10, ATOM03, RSS10, RSS090})
-_DUBLIN_CORE = frozenset({"http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/"})
-_HTML_LINK_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
-_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_TAG_RUN = re.compile(r"<[^>]*>")
-_VOID = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "area", "col", "source"})
-
-TEXT, HTML, GUESS = "text", "html", "guess"
 
 
-@dataclass(slots=True)
-class Construct:
-    """A piece of text as the feed wrote it: ``kind`` is :data:`TEXT`, :data:`HTML` or
-    :data:`GUESS` (RSS titles: plain, unless they look like markup)."""
+class Reader:
+    """Reads one document's elements: names them, resolves addresses, reads text."""
 
-    value: str
-    kind: str
-    base: str | None  # the xml:base its relative links are resolved against, if any
-
-    @property
-    def visible_length(self) -> int:
-        """About how many characters a reader sees (tags not counted): cheap, for choosing."""
-        value = self.value if self.kind == TEXT else _TAG_RUN.sub("", self.value)
-        return len(value.strip())
-
-
-@dataclass(slots=True)
-class RawEntry:
-    title: Construct | None = None
-    media_title: Construct | None = None
-    link: str | None = None
-    guid: str | None = None
-    guid_is_link: bool = False
-    content: Construct | None = None
-    summary: Construct | None = None
-    fallback_body: Construct | None = None  # Media RSS or iTunes description
-    authors: list[str] = field(default_factory=list)
-    creators: list[str] = field(default_factory=list)  # dc:creator, itunes:author
-    published: str | None = None
-    updated: str | None = None
-    created: str | None = None
-    categories: list[str] = field(default_factory=list)
-    enclosures: list[str] = field(default_factory=list)
-
-    def body(self) -> Construct | None:
-        """The fullest body: the content, unless the summary says more; else a fallback."""
-        content, summary = self.content, self.summary
-        if content is not None and content.value.strip():
-            if summary is not None and summary.visible_length > content.visible_length:
-                return summary
-            return content
-        if summary is not None and summary.value.strip():
-            return summary
-        return self.fallback_body
-
-
-@dataclass(slots=True)
-class RawFeed:
-    format: str  # "rss", "rdf", "atom" or "cdf"
-    title: Construct | None
-    link: str | None
-    entries: list[RawEntry]
-
-
-class NotAFeed(ValueError):
-    """The document is XML but no feed; the message says what it is."""
-
-
-def _local(tag: str) -> tuple[str, str]:
-    if tag[:1] == "{":
-        namespace, _, name = tag[1:].partition("}")
-        return namespace, name
-    return "", tag
-
-
-class _Reader:
     def __init__(self, root: Any, document_url: str | None, has_xml_base: bool) -> None:
-        namespace, name = _local(root.tag)
+        namespace, name = local_name(root.tag)
         self.core = _CORE | {namespace}
         #: In an Atom document, text constructs without a type are plain text; Atom 0.3 and
         #: namespace-less dialects are read as feedparser reads them, guessing from the text.
@@ -147,7 +88,7 @@ class _Reader:
         found = self._keys.get(tag, "")
         if found != "":
             return found
-        namespace, name = _local(tag)
+        namespace, name = local_name(tag)
         if namespace in self.core:
             key: str | None = name.lower()
         elif namespace in _EXTENSIONS:
@@ -169,7 +110,7 @@ class _Reader:
         """``url`` made absolute against ``xml:base``, the document's address or the feed's
         link (whichever is known first); left as it is when none is."""
         url = url.strip()
-        if not url or _HAS_SCHEME.match(url):
+        if not url or HAS_SCHEME.match(url):
             return url
         base = self.explicit_base(element) or self.document_url or self.feed_link
         if not base:
@@ -211,11 +152,11 @@ class _Reader:
             return Construct(value, HTML if kind == "xhtml" else kind, where)
         if len(element):
             if kind == "xhtml":
-                return Construct(_xhtml(element, kind_name == "xhtml"), HTML, where)
-            wrapper = _lone_xhtml_div(element)
+                return Construct(xhtml_markup(element, kind_name == "xhtml"), HTML, where)
+            wrapper = lone_xhtml_div(element)
             if kind == HTML and wrapper is not None:  # escaped HTML inside a <div> (TypePad)
-                return Construct(_markup_with_children(wrapper), HTML, where)
-            return Construct(_markup_with_children(element), HTML, where)
+                return Construct(markup_with_children(wrapper), HTML, where)
+            return Construct(markup_with_children(element), HTML, where)
         value = element.text or ""
         return Construct(value, TEXT if kind == "xhtml" else kind, where)
 
@@ -232,14 +173,14 @@ class _Reader:
             about = attributes.get(_RDF_ABOUT)
             if about:
                 entry.guid = about.strip()
-        self._children(item, entry)
+        self.children(item, entry)
         guid = entry.guid or ""
         if entry.link is None and entry.guid_is_link and guid.startswith(("http://", "https://")):
             entry.link = guid
         return entry
 
-    def _children(self, parent: Any, entry: RawEntry) -> None:
-        keys, fields = self._keys, _ENTRY_FIELDS
+    def children(self, parent: Any, entry: RawEntry) -> None:
+        keys, fields = self._keys, ENTRY_FIELDS
         for child in parent:
             tag = child.tag
             key = keys[tag] if tag in keys else self.key(tag)
@@ -247,24 +188,6 @@ class _Reader:
                 handler = fields.get(key)
                 if handler is not None:
                     handler(self, child, entry)
-
-    def link(self, element: Any, entry: RawEntry) -> None:
-        if not element.attrib:  # RSS: <link>address</link>
-            href = (element.text or "").strip()
-            if href:
-                entry.link = self.resolve(href, element)
-            return
-        href = element.get("href") or element.get("HREF")
-        if href is None:
-            href = (element.text or "").strip()
-        if not href:
-            return
-        rel = (element.get("rel") or "alternate").strip().lower()
-        kind = (element.get("type") or "").strip().lower()
-        if rel == "alternate" and kind in _HTML_LINK_TYPES:
-            entry.link = self.resolve(href, element)
-        elif rel == "enclosure":
-            entry.enclosures.append(self.resolve(href, element))
 
     # ------------------------------------------------------------------ the feed
 
@@ -276,240 +199,16 @@ class _Reader:
             if key == "title":
                 head.title = self.construct(child, TEXT if format_name == "atom" else GUESS)
             elif key == "dc:title":
-                _other_title(self, child, head)
+                other_title(self, child, head)
             elif key == "link":
-                self.link(child, head)
+                link(self, child, head)
         if head.title is None or not head.title.value.strip():
             head.title = head.media_title
-        link = head.link
-        if link is None and "href" in attributes:
-            link = self.resolve(attributes["href"], channel)
-        self.feed_link = link
-        return RawFeed(format_name, head.title, link, [self.entry(item) for item in items])
-
-
-# --------------------------------------------------------------------------- entry fields
-
-
-def _title(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.title = reader.construct(element, TEXT if _is_atom(reader, element) else GUESS)
-
-
-def _is_atom(reader: _Reader, element: Any) -> bool:
-    if reader.atom:
-        return True
-    tag = element.tag
-    return tag[0] == "{" and _local(tag)[0] in (ATOM10, ATOM03)
-
-
-def _other_title(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    """``media:title`` or ``dc:title``: the title when the entry has no title of its own."""
-    if entry.media_title is None:
-        entry.media_title = reader.construct(element, TEXT)
-
-
-def _guid(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    value = (element.text or "").strip()
-    if value:
-        entry.guid = value
-        entry.guid_is_link = (element.get("isPermaLink") or "true").strip().lower() != "false"
-
-
-def _id(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    """An Atom id; a relative one (invalid, but written) is resolved as feedparser does,
-    against ``xml:base`` or the document's address, never the feed's link."""
-    value = (element.text or "").strip()
-    base = reader.explicit_base(element) or reader.document_url
-    if value and base and not _HAS_SCHEME.match(value):
-        with contextlib.suppress(ValueError):
-            value = urljoin(base, value)
-    if value:
-        entry.guid = value
-
-
-def _summary(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.summary = reader.construct(element, TEXT if _is_atom(reader, element) else HTML)
-
-
-def _content(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    if element.get("src") and not len(element) and not (element.text or "").strip():
-        return  # out-of-line content: nothing to read here
-    entry.content = reader.construct(element, TEXT if _is_atom(reader, element) else HTML)
-
-
-def _encoded(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.content = reader.construct(element, HTML)
-
-
-def _xhtml_body(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.content = Construct(_xhtml(element, False), HTML, reader.explicit_base(element))
-
-
-def _fallback_body(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    """``media:description``, ``dc:description`` or ``itunes:summary``: the body when the
-    entry has no content or summary of its own (descriptions win over iTunes summaries)."""
-    if entry.fallback_body is None or _local(element.tag)[1] == "description":
-        kind = HTML if _local(element.tag)[0] in _DUBLIN_CORE else TEXT
-        entry.fallback_body = reader.construct(element, kind)
-
-
-def _media_group(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    reader._children(element, entry)
-
-
-def _author(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    name = email = ""
-    for child in element:
-        key = reader.key(child.tag)
-        if key == "name":
-            name = (child.text or "").strip()
-        elif key == "email":
-            email = (child.text or "").strip()
-    text = name or email or (element.text or "").strip()
-    if text:
-        entry.authors.append(text)
-
-
-def _creator(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    text = (element.text or "").strip()
-    if text:
-        entry.creators.append(text)
-
-
-def _tags(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    """A made-up ``<tags>a, b</tags>`` element, which feedparser reads as categories."""
-    entry.categories.extend(t.strip() for t in (element.text or "").split(",") if t.strip())
-
-
-def _category(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    if not element.attrib and not len(element):
-        text = (element.text or "").strip()
-        if text:
-            entry.categories.append(text)
-        return
-    text = (
-        element.get("label") or element.get("term") or element.get("text") or element.text or ""
-    ).strip()
-    if text:
-        entry.categories.append(text)
-    for child in element:  # iTunes nests subcategories
-        if reader.key(child.tag) == "itunes:category":
-            _category(reader, child, entry)
-
-
-def _published(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.published = element.text or entry.published
-
-
-def _updated(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.updated = element.text or entry.updated
-
-
-def _created(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    entry.created = element.text or entry.created
-
-
-def _enclosure(reader: _Reader, element: Any, entry: RawEntry) -> None:
-    url = (element.get("url") or element.get("href") or "").strip()
-    if url:
-        entry.enclosures.append(reader.resolve(url, element))
-
-
-_ENTRY_FIELDS = {
-    "title": _title,
-    "media:title": _other_title,
-    "dc:title": _other_title,
-    "link": _Reader.link,
-    "guid": _guid,
-    "id": _id,
-    "description": _summary,
-    "abstract": _summary,
-    "summary": _summary,
-    "content": _content,
-    "content:encoded": _encoded,
-    "xhtml:body": _xhtml_body,
-    "body": _xhtml_body,
-    "fullitem": _encoded,
-    "xhtml:div": _xhtml_body,
-    "media:description": _fallback_body,
-    "itunes:summary": _fallback_body,
-    "dc:description": _fallback_body,
-    "media:group": _media_group,
-    "media:content": _media_group,
-    "author": _author,
-    "dc:creator": _creator,
-    "dc:author": _creator,
-    "itunes:author": _creator,
-    "category": _category,
-    "tags": _tags,
-    "dc:subject": _category,
-    "media:category": _category,
-    "itunes:category": _category,
-    "pubdate": _published,
-    "published": _published,
-    "issued": _published,
-    "dcterms:issued": _published,
-    "updated": _updated,
-    "modified": _updated,
-    "dc:date": _updated,
-    "dcterms:modified": _updated,
-    "created": _created,
-    "dcterms:created": _created,
-    "enclosure": _enclosure,
-}
-
-
-# --------------------------------------------------------------------------- serialising
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _outer(element: Any) -> str:
-    if not isinstance(element.tag, str):
-        return ""
-    name = _local(element.tag)[1]
-    attributes = "".join(
-        f' {_local(key)[1]}="{_escape(value).replace(chr(34), "&quot;")}"'
-        for key, value in element.attrib.items()
-    )
-    inner = _inner(element, escape_text=True)
-    if not inner and name.lower() in _VOID:
-        return f"<{name}{attributes} />"
-    return f"<{name}{attributes}>{inner}</{name}>"
-
-
-def _inner(element: Any, *, escape_text: bool) -> str:
-    convert = _escape if escape_text else str
-    parts = [convert(element.text)] if element.text else []
-    for child in element:
-        parts.append(_outer(child))
-        if child.tail:
-            parts.append(convert(child.tail))
-    return "".join(parts)
-
-
-def _markup_with_children(element: Any) -> str:
-    """An HTML element whose markup was written unescaped: its text is HTML source already,
-    its child elements are serialised."""
-    return _inner(element, escape_text=False)
-
-
-def _lone_xhtml_div(element: Any) -> Any:
-    """The single XHTML ``<div>`` that wraps all of ``element``'s content, if there is one."""
-    children = [c for c in element if isinstance(c.tag, str)]
-    if len(children) != 1 or _local(children[0].tag) != (XHTML, "div"):
-        return None
-    if (element.text or "").strip() or (children[0].tail or "").strip():
-        return None
-    return children[0]
-
-
-def _xhtml(element: Any, unwrap_div: bool) -> str:
-    """XHTML content as HTML, without namespaces; Atom 1.0's wrapping ``<div>`` removed."""
-    wrapper = _lone_xhtml_div(element) if unwrap_div else None
-    return _inner(wrapper if wrapper is not None else element, escape_text=True)
+        address = head.link
+        if address is None and "href" in attributes:  # CDF
+            address = self.resolve(attributes["href"], channel)
+        self.feed_link = address
+        return RawFeed(format_name, head.title, address, [self.entry(item) for item in items])
 
 
 # --------------------------------------------------------------------------- documents
@@ -517,9 +216,9 @@ def _xhtml(element: Any, unwrap_div: bool) -> str:
 
 def read(root: Any, document_url: str | None, has_xml_base: bool) -> RawFeed:
     """The feed in a parsed document. Raises :class:`NotAFeed` saying what the XML is."""
-    namespace, name = _local(root.tag)
+    namespace, name = local_name(root.tag)
     kind = name.lower()
-    reader = _Reader(root, document_url, has_xml_base)
+    reader = Reader(root, document_url, has_xml_base)
     if kind == "rss":
         channel = _first(root, reader, "channel")
         items = _children_named(root, reader, "item")
@@ -551,12 +250,12 @@ def read(root: Any, document_url: str | None, has_xml_base: bool) -> RawFeed:
     )
 
 
-def _first(parent: Any, reader: _Reader, key: str) -> Any:
+def _first(parent: Any, reader: Reader, key: str) -> Any:
     for child in parent:
         if reader.key(child.tag) == key:
             return child
     return None
 
 
-def _children_named(parent: Any, reader: _Reader, key: str) -> list[Any]:
+def _children_named(parent: Any, reader: Reader, key: str) -> list[Any]:
     return [child for child in parent if reader.key(child.tag) == key]

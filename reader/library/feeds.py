@@ -8,7 +8,6 @@ touch the database; everything that writes runs on the thread that owns this lib
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,118 +17,23 @@ from typing import TYPE_CHECKING
 from reader.errors import BroadsheetError, Cancelled, ImportFailed, NotFound
 from reader.feeds import fetch as fetching
 from reader.feeds import images
-from reader.feeds import parse as parsing
 from reader.feeds.opml import Outline, read_opml, write_opml
-from reader.feeds.pages import PAGE_SUFFIXES, extract_page
+from reader.feeds.pages import extract_page
 from reader.feeds.parse import FeedEntry, ParsedFeed, parse_feed_bytes, parse_feed_file
 from reader.feeds.sanitize import image_sources
-from reader.feeds.sniff import (
-    JSON_FEED_MARK,
-    is_html_page,
-    is_json_document,
-    is_markup,
-    lenient_text,
-)
+from reader.feeds.sniff import DUMP, FEED, PAGE, route_file
 from reader.library.base import LibraryBase
+from reader.library.feed_rows import content_hash, entry_rows
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import articles as store
 from reader.storage import feeds as feed_store
 from reader.storage import stories as story_store
-from reader.text import identity_hash
-from reader.types import FeedInfo, FeedOutcome, FileOutcome, ParsedArticle
+from reader.types import FeedInfo, FeedOutcome, FileOutcome
 
-#: How ``broadsheet import`` reads a file: as a saved web page, a feed document, or a dump.
-PAGE, FEED, DUMP = "page", "feed", "dump"
-
-
-def route_file(path: Path) -> str:
-    """Which importer reads ``path``: :data:`PAGE`, :data:`FEED` or :data:`DUMP`.
-
-    Pages are recognised by their extension (a saved page is ordinary HTML that only its name
-    marks as "an article to extract") or by being HTML; feeds by content: any markup goes to
-    the feed parser, which reads RSS, Atom and CDF and refuses other XML with its reason
-    (an OPML list, say) instead of a dump importer storing it as one garbage article, and
-    so does a JSON document that is not JSON Lines (:func:`reader.feeds.sniff.is_json_document`).
-    """
-    if path.suffix.lower() in PAGE_SUFFIXES:
-        return PAGE
-    try:
-        with path.open("rb") as handle:
-            head = lenient_text(handle.read(8192))
-        text = head.lstrip("\ufeff \t\r\n")
-        if text.startswith("{"):
-            if JSON_FEED_MARK.search(text) or is_json_document(path, parsing.MAX_FEED_BYTES):
-                return FEED
-            return DUMP
-    except OSError as exc:
-        raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
-    if is_html_page(text):
-        return PAGE
-    return FEED if is_markup(text) else DUMP
-
+__all__ = ["DUMP", "FEED", "PAGE", "FeedVerbs", "content_hash", "entry_rows", "route_file"]
 
 #: Source of saved pages whose site name is unknown.
 SAVED_PAGES_SOURCE = "Saved pages"
-
-
-#: ASCII bytes folded as :func:`reader.text.normalise_for_identity` folds them: letters to
-#: lower case, digits kept, everything else (``_`` included) a space.
-_ASCII_FOLD = bytes(
-    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or 48 <= c <= 57) else 32
-    for c in range(256)
-)
-
-
-#: Characters common in feed text (list bullets, typographic quotes and dashes, no-break
-#: space, ellipsis) that NFKC and casefolding turn into punctuation or space only, so the
-#: identity fold reads each of them as a space, as it reads ASCII punctuation.
-_SPACE_LIKE = ("\u2022", "\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014",
-               "\u00a0", "\u2026")
-
-
-def _ascii_fold(text: str) -> bytes | None:
-    """``normalise_for_identity(text)`` as ASCII bytes, or None if ``text`` needs the
-    general (Unicode) path."""
-    if not text.isascii():
-        for char in _SPACE_LIKE:
-            if char in text:
-                text = text.replace(char, " ")
-        if not text.isascii():
-            return None
-    return b" ".join(text.encode("ascii").translate(_ASCII_FOLD).split())
-
-
-def content_hash(title: str, body: str) -> str:
-    """:func:`reader.text.identity_hash`, several times faster for (mostly) ASCII text.
-
-    For ASCII, NFKC changes nothing and casefolding is lowering, so the fold is one
-    ``bytes.translate`` and a split instead of a Unicode regular expression over the whole
-    body, the costliest step of storing a large feed. Other text takes the general path;
-    ``tests/test_feeds_speed_paths.py`` holds the two equal.
-    """
-    folded_title = _ascii_fold(title)
-    folded_body = _ascii_fold(body) if folded_title is not None else None
-    if folded_title is None or folded_body is None:
-        return identity_hash(title, body)
-    return hashlib.blake2b(folded_title + b"\x1f" + folded_body, digest_size=16).hexdigest()
-
-
-def entry_rows(entries: Sequence[FeedEntry]) -> list[feed_store.EntryRow]:
-    """Feed entries as rows to upsert (the plain text is what search and grouping see)."""
-    rows = []
-    for position, entry in enumerate(entries):
-        article = ParsedArticle(
-            title=entry.title, body=entry.text, position=position, published=entry.published,
-            url=entry.link, external_id=entry.guid, author=entry.author,
-            attachments=entry.enclosures,
-        )
-        rows.append(
-            feed_store.EntryRow(
-                article, entry.guid, entry.html, entry.categories,
-                content_hash(entry.title, entry.text),
-            )
-        )
-    return rows
 
 
 class FeedVerbs(LibraryBase):
