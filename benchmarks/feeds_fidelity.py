@@ -300,37 +300,43 @@ def _is_markup(value: str) -> bool:
     return all(name.lower() in FEEDPARSER_ELEMENTS for name in _TAG_NAME.findall(value))
 
 
-class Title(str):
-    """A stored title: equal to feedparser's value, or, when that value is HTML, to
-    Broadsheet's plain text of it."""
+class Stored(str):
+    """A value Broadsheet stored, compared with feedparser's under Broadsheet's policy
+    (:meth:`same`); ``==`` and ``!=`` with any string go through it."""
+
+    def same(self, theirs: str) -> bool:
+        return str(self) == theirs
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, str):
-            return NotImplemented
-        from reader.feeds.sanitize import inline_text
-
-        mine, theirs = str(self), str(other)
-        return mine == theirs or (_is_markup(theirs) and mine == inline_text(theirs))
+        return self.same(str(other)) if isinstance(other, str) else NotImplemented
 
     def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
+        return not self.same(str(other)) if isinstance(other, str) else NotImplemented
 
     __hash__ = str.__hash__
 
 
-class Body(str):
+class Title(Stored):
+    """A stored title: equal to feedparser's value, or, when that value is HTML, to
+    Broadsheet's plain text of it."""
+
+    def same(self, theirs: str) -> bool:
+        from reader.feeds.sanitize import inline_text
+
+        mine = str(self)
+        return mine == theirs or (_is_markup(theirs) and mine == inline_text(theirs))
+
+
+class Body(Stored):
     """A stored body (sanitised HTML) and its plain text."""
 
     base: str | None = None
     text: str = ""
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, str):
-            return NotImplemented
+    def same(self, theirs: str) -> bool:
         from reader.feeds.sanitize import sanitize_html
 
-        mine, theirs = str(self), str(other)
+        mine = str(self)
         if mine == theirs:
             return True
         markup = _is_markup(theirs)
@@ -340,12 +346,6 @@ class Body(str):
         plain = ("<" not in theirs and "&" not in theirs) or not markup
         return plain and _squeeze(self.text) == _squeeze(theirs)
 
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = str.__hash__
-
 
 def _body(html: str, text: str, base: str | None) -> Body:
     value = Body(html)
@@ -354,13 +354,11 @@ def _body(html: str, text: str, base: str | None) -> Body:
     return value
 
 
-class Author(str):
+class Author(Stored):
     """A stored author name: feedparser's ``Name (email)`` is stored as ``Name``."""
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, str):
-            return NotImplemented
-        mine, theirs = str(self), str(other)
+    def same(self, theirs: str) -> bool:
+        mine = str(self)
         if mine == theirs:
             return True
         found = re.match(r"^\s*(.*?)\s*\(([^()]*@[^()]*)\)\s*$", theirs)
@@ -369,54 +367,36 @@ class Author(str):
         found = re.match(r"^\s*([^()]*@[^()\s]*)\s*\((.*)\)\s*$", theirs)
         return bool(found) and mine == found.group(2)
 
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = str.__hash__
-
 
 def _codec(name: str) -> str | None:
-    """The Python codec for an encoding name, as Broadsheet reads the names."""
+    """The Python codec for an encoding name, read through Broadsheet's own alias table
+    (``reader.feeds.decoding``; ``reader.feeds.parse`` in versions before it existed)."""
     try:
-        from reader.feeds.decoding import codec_for
-    except ImportError:  # before reader.feeds.decoding existed
+        from reader.feeds.decoding import CODEC_ALIASES as aliases
+    except ImportError:
         from reader.feeds.parse import _CODEC_ALIASES as aliases  # type: ignore[attr-defined]
-
-        def codec_for(name: str) -> str | None:
-            name = name.strip().lower()
-            try:
-                return codecs.lookup(aliases.get(name, name)).name
-            except LookupError:
-                return None
-
-    return codec_for(name)
+    name = name.strip().lower()
+    try:
+        return codecs.lookup(aliases.get(name, name)).name
+    except LookupError:
+        return None
 
 
-class Encoding(str):
+class Encoding(Stored):
     """The encoding Broadsheet read the document in, compared by what it reads."""
 
     data: bytes = b""
     exact_matches: ClassVar[Counter[str]] = Counter()
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, str):
-            return NotImplemented
-        mine, theirs = _codec(str(self)), _codec(str(other))
-        if mine is None or theirs is None:
+    def same(self, theirs: str) -> bool:
+        mine, expected = _codec(str(self)), _codec(theirs)
+        if mine is None or expected is None:
             return False
-        if mine == theirs:
+        if mine == expected:
             Encoding.exact_matches["match"] += 1
             return True
-        return _reads(self.data, mine) is not None and _reads(self.data, mine) == _reads(
-            self.data, theirs
-        )
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = str.__hash__
+        text = _reads(self.data, mine)
+        return text is not None and text == _reads(self.data, expected)
 
 
 def _reads(data: bytes, codec: str) -> str | None:
