@@ -239,7 +239,8 @@ def read(root: Any, document_url: str | None, has_xml_base: bool) -> RawFeed:
     if kind == "opml":
         raise NotAFeed(
             "this is an OPML subscription list, not a feed: subscribe to its feeds with "
-            "'broadsheet feeds import-opml FILE' (or Feeds ▸ Import OPML… in the window)"
+            "'broadsheet feeds import-opml FILE' (or Feeds ▸ Import subscriptions (OPML)… in "
+            "the window)"
         )
     if kind == "html" or namespace == XHTML:
         raise NotAFeed("this is an HTML page, not a feed")
