@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree  # type: ignore[import-untyped]
 
 from reader.errors import ImportFailed
-from reader.feeds.parse import _prolog
+from reader.feeds.xmltree import prolog
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
 
@@ -34,7 +34,7 @@ def read_opml(path: Path) -> list[Outline]:
     except OSError as exc:
         raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
     head = data[:65536].decode("utf-8", errors="replace")
-    if "<!ENTITY" in _prolog(head).upper():
+    if "<!ENTITY" in prolog(head).upper():
         raise ImportFailed(path, "the OPML file declares XML entities; it was refused")
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False

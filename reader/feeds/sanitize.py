@@ -165,7 +165,7 @@ def _origin(url: str) -> str:
 _CURRENT = threading.local()
 
 #: Characters that make :func:`urljoin` do more than glue a path to an origin.
-_NOT_PLAIN_PATH = re.compile(r"/\.|[\t\r\n]")
+_NOT_PLAIN_PATH = re.compile(r"/\.|[\t\r\n;]")
 
 
 def resolve_url(base: str | None, url: str) -> str | None:

@@ -21,6 +21,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.errors import ImportFailed
 from reader.importers import decode, forum, jsonl, listing, single, sniff
@@ -79,6 +80,30 @@ def _guarded(path: Path, articles: Iterator[ParsedArticle]) -> Iterator[ParsedAr
         raise ImportFailed(path, "not enough memory to read the file") from None
 
 
+#: The longest sample read to tell a file's format. A sample starts at
+#: :data:`decode.SAMPLE_BYTES` and grows eightfold while it cannot tell (a JSON Lines row,
+#: or a listing's first article, longer than the sample); the real reason is given past this.
+MAX_SAMPLE_BYTES = 8 * 1024 * 1024
+
+
+def _detect_and_sniff(path: Path, handle: BinaryIO) -> tuple[decode.Detected, str]:
+    size = decode.SAMPLE_BYTES
+    while True:
+        try:
+            handle.seek(0)
+            detected = decode.detect(path, handle, size)
+        except OSError as exc:
+            raise ImportFailed(path, f"cannot read the file ({exc.strerror or exc})") from None
+        try:
+            return detected, sniff.sniff(
+                path, detected.sample_lines, detected.complete, detected.partial
+            )
+        except sniff.NeedMore as more:
+            if size >= MAX_SAMPLE_BYTES:
+                raise ImportFailed(path, more.reason(size)) from None
+            size = min(size * 8, MAX_SAMPLE_BYTES)
+
+
 @contextmanager
 def open_import(path: Path) -> Iterator[ParsedFile]:
     """Open ``path``, detect its encoding and format, and yield a :class:`ParsedFile`.
@@ -105,11 +130,7 @@ def open_import(path: Path) -> Iterator[ParsedFile]:
     except OSError as exc:
         raise ImportFailed(path, f"cannot read the file ({exc.strerror or exc})") from None
     with handle:
-        try:
-            detected = decode.detect(path, handle)
-        except OSError as exc:
-            raise ImportFailed(path, f"cannot read the file ({exc.strerror or exc})") from None
-        kind = sniff.sniff(path, detected.sample_lines, detected.complete)
+        detected, kind = _detect_and_sniff(path, handle)
         warnings = WarningList()
         counter = decode.ByteCounter()
         lines = decode.iter_lines(path, handle, detected, counter=counter)

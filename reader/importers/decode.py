@@ -75,6 +75,7 @@ class Detected:
     skip: int  # bytes of BOM to skip
     sample_lines: list[str]  # complete, normalised lines of the sample
     complete: bool  # the sample is the whole file
+    partial: str = ""  # the start of the line the sample ends inside (unless complete)
 
 
 #: Signatures short enough to begin ordinary text ("MZ Mazda News" is a listing header),
@@ -119,7 +120,25 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return best[1]
 
 
-def _mostly_utf8(raw: bytes) -> tuple[bool, int]:
+def _utf32_without_bom(raw: bytes) -> str | None:
+    """'utf-32-le'/'utf-32-be' for UTF-32 text without a BOM: text is mostly characters
+    below U+10000, so in every 4-byte unit the two high bytes are zero (and such a sample
+    must decode)."""
+    units = len(raw) // 4
+    if units < 4:
+        return None
+    for codec, high in (("utf-32-le", raw[2 : units * 4 : 4] + raw[3 : units * 4 : 4]),
+                        ("utf-32-be", raw[0 : units * 4 : 4] + raw[1 : units * 4 : 4])):
+        if high.count(0) * 10 >= len(high) * 9:
+            try:
+                raw[: units * 4].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
+
+
+def mostly_utf8(raw: bytes) -> tuple[bool, int]:
     """Whether ``raw`` is UTF-8 with a few bad bytes, and the offset of the first bad one.
 
     Legacy single-byte text (cp1251, cp1252) almost never forms valid multi-byte UTF-8
@@ -141,7 +160,7 @@ def _mostly_utf8(raw: bytes) -> tuple[bool, int]:
 _WINDOWS_CODEPAGES = frozenset(f"cp{n}" for n in range(1250, 1259))
 
 
-def _legacy_codec(raw: bytes) -> str | None:
+def legacy_codec(raw: bytes) -> str | None:
     """The legacy codec for non-UTF-8 text, or None when nothing fits.
 
     charset-normalizer ranks candidates; for mostly-English text it often cannot tell a
@@ -226,12 +245,13 @@ def check_text(path: Path, text: str) -> None:
         raise ImportFailed(path, "binary file (full of control characters), not text")
 
 
-def detect(path: Path, handle: BinaryIO) -> Detected:
-    """Read the sample from ``handle`` and decide how to decode the file."""
-    raw = handle.read(SAMPLE_BYTES)
+def detect(path: Path, handle: BinaryIO, sample_bytes: int = SAMPLE_BYTES) -> Detected:
+    """Read a sample of ``sample_bytes`` from the start of ``handle`` and decide how to
+    decode the file."""
+    raw = handle.read(sample_bytes)
     if not raw:
         raise ImportFailed(path, "empty file")
-    complete = len(raw) < SAMPLE_BYTES or not handle.read(1)
+    complete = len(raw) < sample_bytes or not handle.read(1)
 
     codec = encoding = ""
     skip = 0
@@ -243,11 +263,14 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
         kind = _binary_kind(raw)
         if kind is not None:
             raise ImportFailed(path, f"binary file ({kind}), not text")
-        utf16 = _utf16_without_bom(raw)
-        if utf16 is not None:
-            codec = encoding = utf16
+        wide = _utf32_without_bom(raw) or _utf16_without_bom(raw)
+        if wide is not None:
+            codec = encoding = wide
         elif b"\x00" in raw:
-            raise ImportFailed(path, "binary file (holds NUL bytes), not text")
+            first_nul = raw.index(b"\x00")
+            raise ImportFailed(
+                path, f"binary file (a NUL byte at byte offset {first_nul}), not text"
+            )
     if not codec:
         utf8 = codecs.getincrementaldecoder("utf-8")()
         try:
@@ -263,12 +286,12 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
                     ) from None
             codec = encoding = "utf-8"
         except UnicodeDecodeError:
-            damaged, first = _mostly_utf8(raw)
+            damaged, first = mostly_utf8(raw)
             if damaged:
                 raise ImportFailed(
                     path, f"undecodable bytes at byte offset {first} (invalid UTF-8)"
                 ) from None
-            legacy = _legacy_codec(raw)
+            legacy = legacy_codec(raw)
             if legacy is None:
                 raise ImportFailed(
                     path, "undecodable bytes: not UTF-8, UTF-16 or a known legacy encoding"
@@ -278,9 +301,17 @@ def detect(path: Path, handle: BinaryIO) -> Detected:
     text = normalise_block(_decode_sample(path, raw, codec, skip, complete))
     check_text(path, text)
     lines = text.split("\n")
-    if not complete:
-        lines.pop()  # the last line may continue past the sample
-    return Detected(codec, encoding, skip, lines, complete)
+    partial = "" if complete else lines.pop()  # the last line may continue past the sample
+    return Detected(codec, encoding, skip, lines, complete, partial)
+
+
+def _encoded_length(text: str, codec: str) -> int:
+    """How many bytes ``text`` took in ``codec`` (to turn a character position into a byte
+    offset; every codec used here round-trips what it decoded)."""
+    try:
+        return len(text.encode(codec))
+    except UnicodeEncodeError:
+        return len(text.encode(codec, errors="replace"))
 
 
 class ByteCounter:
@@ -327,14 +358,15 @@ def iter_lines(
             text = decoder.decode(raw, final)
         except UnicodeDecodeError as exc:
             raise ImportFailed(path, _decode_error_reason(exc, offset - buffered, codec)) from None
+        if "\x00" in text:
+            at = offset - buffered + _encoded_length(text[: text.index("\x00")], codec)
+            raise ImportFailed(path, f"binary data (a NUL byte) at byte offset {at}")
         if hold_cr:
             text = "\r" + text
             hold_cr = False
         if not final and text.endswith("\r"):
             text = text[:-1]
             hold_cr = True
-        if "\x00" in text:
-            raise ImportFailed(path, f"binary data (NUL bytes) after byte offset {offset}")
         offset += len(raw)
         if counter is not None:
             counter.done = offset

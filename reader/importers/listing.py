@@ -85,6 +85,17 @@ def join_body(lines: list[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _sample_header(lines: list[str]) -> tuple[int, str] | None:
+    """``(line index, tag)`` of the header that opens a sample, if it opens with one."""
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index == len(lines):
+        return None
+    header = parse_header(lines[index])
+    return None if header is None else (index, header[0])
+
+
 def sample_looks_like_listing(lines: list[str]) -> bool:
     """Whether the sample's complete articles have the listing shape.
 
@@ -92,15 +103,10 @@ def sample_looks_like_listing(lines: list[str]) -> bool:
     ones must have a plausible title and a body: a text whose first line merely looks like
     a header does not pass.
     """
-    index = 0
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    if index == len(lines):
+    found = _sample_header(lines)
+    if found is None:
         return False
-    header = parse_header(lines[index])
-    if header is None:
-        return False
-    tag = header[0]
+    index, tag = found
     good = bad = 0
     chunk: list[str] = []
     for line in lines[index + 1 :]:
@@ -114,6 +120,19 @@ def sample_looks_like_listing(lines: list[str]) -> bool:
         else:
             chunk.append(line)
     return good > 0 and good >= 4 * bad
+
+
+def open_listing_tag(lines: list[str]) -> str | None:
+    """The tag of a sample that starts with a listing header but in which no article has
+    closed yet (its first article is longer than the sample), else None."""
+    found = _sample_header(lines)
+    if found is None:
+        return None
+    index, tag = found
+    limit = len(tag) + 8
+    if any(len(line) <= limit and line.strip() == tag for line in lines[index + 1 :]):
+        return None
+    return tag
 
 
 def parse(

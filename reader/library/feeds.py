@@ -8,7 +8,6 @@ touch the database; everything that writes runs on the thread that owns this lib
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,118 +18,34 @@ from reader.errors import BroadsheetError, Cancelled, ImportFailed, NotFound
 from reader.feeds import fetch as fetching
 from reader.feeds import images
 from reader.feeds.opml import Outline, read_opml, write_opml
-from reader.feeds.pages import PAGE_SUFFIXES, extract_page
-from reader.feeds.parse import (
-    FeedEntry,
-    ParsedFeed,
-    looks_like_feed,
-    parse_feed_bytes,
-    parse_feed_file,
-)
+from reader.feeds.pages import extract_page
+from reader.feeds.parse import FeedEntry, ParsedFeed, parse_feed_bytes, parse_feed_file
 from reader.feeds.sanitize import image_sources
+from reader.feeds.sniff import DUMP, FEED, PAGE, route_file
 from reader.library.base import LibraryBase
+from reader.library.feed_rows import content_hash, entry_rows
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import articles as store
 from reader.storage import feeds as feed_store
 from reader.storage import stories as story_store
-from reader.text import identity_hash
-from reader.types import FeedInfo, FeedOutcome, FileOutcome, ParsedArticle
+from reader.types import FeedInfo, FeedOutcome, FileOutcome
 
-
-def sniff_text(head: bytes) -> str:
-    """Leniently decode the first bytes of a file for sniffing (BOMs, UTF-16/32 included)."""
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
-    ):
-        if head.startswith(bom):
-            return head.decode(codec, errors="ignore")
-    if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        return head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
-    return head.decode("utf-8", errors="ignore")
-
+__all__ = ["DUMP", "FEED", "PAGE", "FeedVerbs", "content_hash", "entry_rows", "route_file"]
 
 #: Source of saved pages whose site name is unknown.
 SAVED_PAGES_SOURCE = "Saved pages"
-
-
-#: ASCII bytes folded as :func:`reader.text.normalise_for_identity` folds them: letters to
-#: lower case, digits kept, everything else (``_`` included) a space.
-_ASCII_FOLD = bytes(
-    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or 48 <= c <= 57) else 32
-    for c in range(256)
-)
-
-
-#: Characters common in feed text (list bullets, typographic quotes and dashes, no-break
-#: space, ellipsis) that NFKC and casefolding turn into punctuation or space only, so the
-#: identity fold reads each of them as a space, as it reads ASCII punctuation.
-_SPACE_LIKE = ("\u2022", "\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014",
-               "\u00a0", "\u2026")
-
-
-def _ascii_fold(text: str) -> bytes | None:
-    """``normalise_for_identity(text)`` as ASCII bytes, or None if ``text`` needs the
-    general (Unicode) path."""
-    if not text.isascii():
-        for char in _SPACE_LIKE:
-            if char in text:
-                text = text.replace(char, " ")
-        if not text.isascii():
-            return None
-    return b" ".join(text.encode("ascii").translate(_ASCII_FOLD).split())
-
-
-def content_hash(title: str, body: str) -> str:
-    """:func:`reader.text.identity_hash`, several times faster for (mostly) ASCII text.
-
-    For ASCII, NFKC changes nothing and casefolding is lowering, so the fold is one
-    ``bytes.translate`` and a split instead of a Unicode regular expression over the whole
-    body, the costliest step of storing a large feed. Other text takes the general path;
-    ``tests/test_feeds_speed_paths.py`` holds the two equal.
-    """
-    folded_title = _ascii_fold(title)
-    folded_body = _ascii_fold(body) if folded_title is not None else None
-    if folded_title is None or folded_body is None:
-        return identity_hash(title, body)
-    return hashlib.blake2b(folded_title + b"\x1f" + folded_body, digest_size=16).hexdigest()
-
-
-def entry_rows(entries: Sequence[FeedEntry]) -> list[feed_store.EntryRow]:
-    """Feed entries as rows to upsert (the plain text is what search and grouping see)."""
-    rows = []
-    for position, entry in enumerate(entries):
-        article = ParsedArticle(
-            title=entry.title, body=entry.text, position=position, published=entry.published,
-            url=entry.link, external_id=entry.guid, author=entry.author,
-            attachments=entry.enclosures,
-        )
-        rows.append(
-            feed_store.EntryRow(
-                article, entry.guid, entry.html, entry.categories,
-                content_hash(entry.title, entry.text),
-            )
-        )
-    return rows
 
 
 class FeedVerbs(LibraryBase):
     """Subscriptions, refreshing, feed files, OPML and saved pages."""
 
     def _import_file(self, path: Path, progress: Progress, cancelled: CancelCheck) -> FileOutcome:
-        """Route feed documents and saved web pages here; everything else to the dump importers.
-
-        Feeds are recognised by content (the first bytes), pages by their extension, since a
-        saved page is ordinary HTML that only its name marks as "an article to extract".
-        """
-        if path.suffix.lower() in PAGE_SUFFIXES:
+        """Route feed documents and saved web pages here; everything else to the dump importers
+        (:func:`route_file`)."""
+        route = route_file(path)
+        if route == PAGE:
             return self.import_page(path)
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(8192)
-        except OSError as exc:
-            raise ImportFailed(path, f"cannot read the file ({exc.strerror})") from exc
-        if looks_like_feed(sniff_text(head)):
+        if route == FEED:
             return self.import_feed_file(path, progress, cancelled)
         outcome: FileOutcome = super()._import_file(path, progress, cancelled)  # type: ignore[misc]
         return outcome
@@ -286,7 +201,10 @@ class FeedVerbs(LibraryBase):
             return FeedOutcome(info.id, info.url, title, not_modified=True), []
         assert result.body is not None
         try:
-            parsed = parse_feed_bytes(result.body, where=info.url, base_url=result.final_url)
+            parsed = parse_feed_bytes(
+                result.body, where=info.url, base_url=result.final_url,
+                content_type=result.content_type,
+            )
         except ImportFailed as exc:
             with self.db.atomic():
                 feed_store.record_fetch(self.db, info.id, status="error", error=exc.reason)
