@@ -156,3 +156,24 @@ def test_export_file_is_replaced_only_when_complete(tmp_path: Path) -> None:
     count = export.write_file("markdown", [{"title": "T", "body": "B", "source": "S"}], target)
     assert count == 1 and target.read_text(encoding="utf-8").startswith("## T")
     assert [p.name for p in tmp_path.iterdir()] == ["x.md"]
+
+
+def test_feed_entries_lose_control_characters_at_import(tmp_path: Path) -> None:
+    import json as _json
+
+    from reader.library import Library
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(_json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Wire",
+        "items": [{"id": "1", "title": "\u001b[2JCleared \u001b]0;owned\u0007title",
+                   "content_text": "The port reopened on Monday after repairs.",
+                   "authors": [{"name": "A\u0007uthor"}]}],
+    }), encoding="utf-8")
+    with Library.open(tmp_path / "l.db") as library:
+        assert library.import_paths([feed]).added == 1
+        (row,) = list(library.export_rows())
+        assert row["title"] == "Cleared title"
+        assert "\u0007" not in str(row.get("author"))
+        # The same file again adds nothing: the hash was taken on the cleaned title.
+        assert library.import_paths([feed]).added == 0

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Sequence
 
 from reader.feeds.entries import FeedEntry
+from reader.storage.articles import clean_article
 from reader.storage.feed_entries import EntryRow
 from reader.text import identity_hash
 from reader.types import ParsedArticle
@@ -57,15 +58,17 @@ def entry_rows(entries: Sequence[FeedEntry]) -> list[EntryRow]:
     """Feed entries as rows to upsert (the plain text is what search and grouping see)."""
     rows = []
     for position, entry in enumerate(entries):
-        article = ParsedArticle(
+        # Titles and authors lose control characters before the identity hash, as every
+        # imported article does (clean_article), so re-imports still match.
+        article = clean_article(ParsedArticle(
             title=entry.title, body=entry.text, position=position, published=entry.published,
             url=entry.link, external_id=entry.guid, author=entry.author,
             attachments=entry.enclosures,
-        )
+        ))
         rows.append(
             EntryRow(
                 article, entry.guid, entry.html, entry.categories,
-                content_hash(entry.title, entry.text),
+                content_hash(article.title, article.body),
             )
         )
     return rows
