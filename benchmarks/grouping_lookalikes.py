@@ -72,14 +72,13 @@ def _explain(library: Library, a: int, b: int) -> str:
         r = library.explain(a, b)
     except Exception as exc:  # the explanation is a diagnostic; never let it hide the score
         return f"(no explanation: {exc})"
-    parts = [f"score {r.score:.2f}", f"title {r.title_similarity:.2f}"]
+    parts = [f"similarity {r.similarity:.2f}"]
     if r.rule:
         parts.append(f"rule {r.rule!r}")
     for name, values in (
         ("names", r.names),
-        ("numbers", r.numbers),
-        ("dates", r.dates),
-        ("phrases", r.phrases),
+        ("terms", r.terms),
+        ("conflicts", r.conflicts),
     ):
         if values:
             parts.append(f"{name} {list(values)[:8]}")

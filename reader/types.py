@@ -194,17 +194,17 @@ class Stats:
 
 @dataclass(frozen=True, slots=True)
 class GroupReason:
-    """Why two versions sit in one story: the score and what they share."""
+    """Why two versions sit in one story (or would): their similarity, what drives it, and
+    any conflict that held it down."""
 
     article_a: int
     article_b: int
-    score: float
-    title_similarity: float
-    names: tuple[str, ...] = ()
-    numbers: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
-    rule: str = ""  # which rule accepted the pair ("re-post", "shared facts", "user merge")
+    similarity: float  # the cosine less the conflicts' penalty
+    cosine: float  # of the two vectors: what they share
+    names: tuple[str, ...] = ()  # the heaviest shared names, heaviest first
+    terms: tuple[str, ...] = ()  # the heaviest shared words and figures
+    conflicts: tuple[str, ...] = ()  # facts they disagree on ("different magnitude: ...")
+    rule: str = ""  # "re-post", "similar", "user merge", or why it is not grouped
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,9 +115,9 @@ def test_every_write_verb_begins_immediate(library: Path) -> None:
         lib.mark_read(ids)
         lib.set_starred(ids)
         lib.add_topic("Harbours", "harbour")
+        lib.split_article(ids[0])  # so there are two stories to merge, however grouped
         lib.merge_stories(*[int(r[0]) for r in lib.db.conn.execute(
             "SELECT id FROM stories ORDER BY id LIMIT 2")])
-        lib.split_article(ids[0])
         lib.import_paths([write_listing(library.parent / "b.txt", 3, seed=3)])
         lib.db.conn.set_trace_callback(None)
     begins = [s.strip().upper() for s in statements if s.strip().upper().startswith("BEGIN")]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reader.grouping.entities import extract_entities
 from reader.grouping.features import extract
-from reader.grouping.scoring import Rarity, score_pair
+from reader.grouping.conflicts import conflicts, facts_of
 from reader.library import Library
 
 
@@ -105,11 +105,10 @@ def test_a_rate_cut_conflicts_with_a_hold_and_rounding_does_not() -> None:
     cut = extract("Bank cuts key rate to 2%", "The bank lowered its policy rate to 2% on Monday.")
     hold = extract("Bank holds rate at 2%", "The bank held its policy rate at 2% on Wednesday.")
     assert cut.decisions == {"rate:cut"} and hold.decisions == {"rate:hold"}
-    rarity = Rarity.of([cut, hold])
-    assert score_pair(cut, hold, rarity).conflicts >= 1
+    penalty, why = conflicts(facts_of(cut), facts_of(hold))
+    assert penalty > 0 and "different rate decisions" in why
     exact = extract("", "Korvan is recalling 214,000 Vista SUVs, regulators said.")
     rounded = extract("", "Korvan will recall more than 200,000 Vista SUVs, regulators said.")
     other = extract("", "Korvan will recall 95,000 Vista SUVs, regulators said.")
-    rarity = Rarity.of([exact, rounded, other])
-    assert score_pair(exact, rounded, rarity).conflicts == 0
-    assert score_pair(exact, other, rarity).conflicts == 1
+    assert conflicts(facts_of(exact), facts_of(rounded)) == (0.0, [])
+    assert len(conflicts(facts_of(exact), facts_of(other))[1]) == 1

@@ -8,8 +8,7 @@ import pytest
 from helpers.modules import benchmark
 
 from reader.grouping import pool as pool_module
-from reader.library import Library
-from reader.storage import stories as story_store
+from reader.library import Library, grouping
 
 
 def _write_synthetic(path: Path, n: int) -> Path:
@@ -35,7 +34,7 @@ def test_pool_extraction_matches_inline_extraction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dump = _write_synthetic(tmp_path / "dump.txt", 240)
-    monkeypatch.setattr(story_store, "ASSIGN_BATCH", 60)  # several batches in flight
+    monkeypatch.setattr(grouping, "ASSIGN_BATCH", 60)  # several batches in flight
     inline = _stories_and_features(tmp_path / "inline.db", dump)
 
     monkeypatch.setattr(pool_module, "MIN_PARALLEL_ARTICLES", 1)

@@ -94,14 +94,13 @@ def _print_story(detail: StoryDetail) -> None:
 
 def _print_reason(r: GroupReason) -> None:
     print(
-        f"  #{r.article_a} ~ #{r.article_b}: {r.rule}, score {r.score:.2f}, "
-        f"title similarity {r.title_similarity:.2f}"
+        f"  #{r.article_a} ~ #{r.article_b}: {r.rule}, similarity {r.similarity:.2f}"
+        + (f" (shared terms {r.cosine:.2f}, less conflicts)" if r.conflicts else "")
     )
     for label, items in (
-        ("names", r.names),
-        ("numbers", r.numbers),
-        ("dates", r.dates),
-        ("words", r.phrases),
+        ("shared names", r.names),
+        ("shared terms", r.terms),
+        ("conflicts", r.conflicts),
     ):
         if items:
             print(f"      {label}: {', '.join(items)}")

@@ -1,154 +1,162 @@
-"""Blocking: find the few articles worth scoring against each article, never all pairs.
+"""Step three: the pairs worth weighing, with their cosine similarities, never all pairs.
 
-An inverted index maps each *rare* key (a name, number, date, rare word or phrase held by few
-articles) to the articles that hold it. An article's candidates are the articles it shares
-the most rarity weight with, through keys whose posting lists are short. Common keys ("Putin"
-in a Russia dump) are skipped for blocking, so one article's work is bounded by
-``MAX_POSTINGS_PER_ARTICLE x BLOCK_MAX_DF`` whatever the library size.
+Every term of every vector is in an inverted index (term -> the articles holding it, with
+their weights). Two articles can only have a cosine above zero through a term they share, so
+walking each article's terms' posting lists finds exactly the pairs that matter, and summing
+the products of the weights on the way *is* their cosine: blocking and similarity are one
+computation. Vectors hold only terms under the library's document-frequency cap, which bounds
+the walk: each term pairs at most ``cap`` articles.
+
+The walk runs in numpy over whole arrays (a Python loop per pair cost most of a regroup): the
+posting entries each article reaches are laid out in one array, keyed by pair, and summed.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from reader.grouping import thresholds as t
-from reader.grouping.features import Features
-from reader.grouping.scoring import Rarity
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+#: Posting entries laid out at once (about 40 bytes each while they are summed): bounds
+#: memory whatever the library size; the work is split at article boundaries.
+CHUNK_ENTRIES = 3_000_000
 
 
-def block_df_cap(total: int) -> int:
-    """Longest posting list used for blocking in a library of ``total`` articles."""
-    return max(t.BLOCK_MIN_DF_CAP, min(t.BLOCK_MAX_DF, int(total * t.BLOCK_MAX_DF_FRACTION)))
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """Vector entries: parallel arrays of article index, term id and weight."""
+
+    article: Ints
+    term: Ints
+    weight: Floats
+
+    @classmethod
+    def of(cls, rows: list[tuple[int, int, float]]) -> Entries:
+        if not rows:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
+        arr = np.array(rows, dtype=np.float64)
+        return cls(arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2])
+
+    def __len__(self) -> int:
+        return len(self.article)
+
+    def by_article(self) -> Entries:
+        order = np.argsort(self.article, kind="stable")
+        return Entries(self.article[order], self.term[order], self.weight[order])
 
 
-def blocking_keys(features: Features, rarity: Rarity, limit: int | None = None) -> list[str]:
-    """The article's rarest keys that are still shared by someone (df >= 2), rarest first.
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """The inverted index: for term id ``t``, entries ``ptr[t]:ptr[t + 1]``."""
 
-    Single words are left to scoring: paraphrases share names, numbers and phrases more
-    reliably than any one rare word, and words make the longest posting lists.
+    ptr: Ints
+    article: Ints
+    weight: Floats
+
+    @classmethod
+    def of(cls, entries: Entries, terms: int) -> Postings:
+        order = np.lexsort((entries.article, entries.term))
+        ptr = np.zeros(terms + 1, np.int64)
+        np.cumsum(np.bincount(entries.term, minlength=terms), out=ptr[1:])
+        return cls(ptr, entries.article[order], entries.weight[order])
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Pairs of article indices (``a`` < ``b`` unless one side is fixed) and their cosine."""
+
+    a: Ints
+    b: Ints
+    similarity: Floats
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """What a pair must reach to be kept: a cosine, and a sum of its shared terms' rarity
+    (``rarity`` gives it by term id; None: no such test)."""
+
+    cosine: float
+    rarity: Floats | None = None
+    shared_rarity: float = 0.0
+
+
+def similar_pairs(
+    left: Entries, postings: Postings, floor: Floor, probed: npt.NDArray[np.bool_] | None = None
+) -> Pairs:
+    """Every pair joining a ``left`` article to an article of ``postings`` with a cosine of at
+    least ``floor``, each unordered pair once.
+
+    ``probed`` marks the articles whose entries are in ``left`` (None: all of them, a full
+    regroup): a pair of two probed articles is counted from its lower index only.
     """
-    cap = block_df_cap(rarity.total)
-    keys = [
-        k for k in features.all_keys() if not k.startswith("w:") and 2 <= rarity.df.get(k, 1) <= cap
-    ]
-    keys.sort(key=lambda k: (rarity.df.get(k, 1), k))
-    return keys[: limit or t.MAX_POSTINGS_PER_ARTICLE]
+    found = [_chunk_pairs(part, postings, floor, probed) for part in _chunks(left, postings)]
+    if not found:
+        empty = np.zeros(0, np.int64)
+        return Pairs(empty, empty, np.zeros(0, np.float64))
+    return Pairs(
+        np.concatenate([p.a for p in found]),
+        np.concatenate([p.b for p in found]),
+        np.concatenate([p.similarity for p in found]),
+    )
 
 
-def storable_keys(features: Features, rarity: Rarity) -> list[str]:
-    """The keys to store in ``feature_postings`` for an article (rarest first).
-
-    Keys seen only in this article so far are kept too: the next article to share them
-    must find this one.
-    """
-    cap = block_df_cap(rarity.total)
-    keys = [k for k in features.all_keys() if not k.startswith("w:") and rarity.df.get(k, 0) <= cap]
-    keys.sort(key=lambda k: (rarity.df.get(k, 0), k))
-    return keys[: t.MAX_POSTINGS_PER_ARTICLE]
-
-
-def build_index(keys_by_article: Mapping[int, Sequence[str]]) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for article_id, keys in keys_by_article.items():
-        for key in keys:
-            index.setdefault(key, []).append(article_id)
-    return index
-
-
-def candidates_for(
-    article_id: int,
-    keys: Iterable[str],
-    index: Mapping[str, Sequence[int]],
-    rarity: Rarity,
-) -> list[int]:
-    """Articles sharing enough rare weight with ``article_id``, best first, capped."""
-    weight: dict[int, float] = {}
-    get = weight.get
-    max_df = t.BLOCK_MAX_DF
-    idf = rarity.idf
-    for key in keys:
-        posting = index.get(key, ())
-        if len(posting) > max_df:
-            continue
-        w = idf(key)
-        for other in posting:
-            weight[other] = get(other, 0.0) + w
-    weight.pop(article_id, None)
-    min_weight = t.MIN_BLOCK_WEIGHT
-    ranked = [a for a, w in weight.items() if w >= min_weight]
-    if len(ranked) > t.MAX_CANDIDATES:
-        # Same order as a stable sort by descending weight, without sorting everything.
-        return heapq.nlargest(t.MAX_CANDIDATES, ranked, key=weight.__getitem__)
-    ranked.sort(key=lambda a: -weight[a])
-    return ranked
+def _chunks(left: Entries, postings: Postings) -> Iterator[Entries]:
+    """``left`` in parts that reach about CHUNK_ENTRIES postings each, never splitting one
+    article's entries (its pairs must be summed together); one article is one part at least."""
+    left = left.by_article()
+    if not len(left):
+        return
+    reach = postings.ptr[left.term + 1] - postings.ptr[left.term]
+    reached_before = np.concatenate([[0], np.cumsum(reach)])
+    # Where each article's entries start, and the end: the only places a part may end.
+    bounds = np.append(np.flatnonzero(np.diff(left.article, prepend=-1)), len(left))
+    before = reached_before[bounds]
+    k = 0
+    while k < len(bounds) - 1:
+        m = int(np.searchsorted(before, before[k] + CHUNK_ENTRIES, side="right")) - 1
+        m = min(max(m, k + 1), len(bounds) - 1)
+        start, end = int(bounds[k]), int(bounds[m])
+        yield Entries(left.article[start:end], left.term[start:end], left.weight[start:end])
+        k = m
 
 
-#: An article's (published epoch seconds or None, date inferred from the prose, story id):
-#: blocking reads the first two.
-When = tuple[int | None, bool, int | None]
-
-
-def block_weights(
-    article_id: int,
-    keys: Iterable[str],
-    index: Mapping[str, Sequence[int]],
-    rarity: Rarity,
-) -> tuple[dict[int, float], float]:
-    """(weights, own): the rare weight each article shares with ``article_id`` through its
-    blocking keys (:func:`near_and_far` drops those under ``MIN_BLOCK_WEIGHT``), and the
-    article's own weight in those keys."""
-    weight: dict[int, float] = {}
-    get = weight.get
-    max_df = t.BLOCK_MAX_DF
-    idf = rarity.idf
-    own = 0.0
-    for key in keys:
-        posting = index.get(key, ())
-        if len(posting) > max_df:
-            continue
-        w = idf(key)
-        own += w
-        for other in posting:
-            weight[other] = get(other, 0.0) + w
-    weight.pop(article_id, None)
-    return weight, own
-
-
-def near_and_far(
-    article_id: int, weights: Mapping[int, float], own: float, when: Mapping[int, When]
-) -> tuple[list[int], list[int]]:
-    """(near, far): the best-weighted candidates (capped) inside the date window, best first,
-    and those of them outside it that share so much rare weight they may be re-posts.
-
-    The cap comes first, then the window. Windowing first was tried: it lets every
-    in-window holder of the same rare names in, and on labelled synthetic dumps of 20,000
-    articles (``benchmarks/grouping_synthetic.py``) pairwise precision fell from 0.84 to
-    0.78 for +0.02 recall; a wrong merge costs the reader more than a missed one.
-    Out-of-window pairs join only as re-posts, and a re-post repeats nearly all of the
-    article's rare keys, so the far list keeps only candidates holding
-    :data:`~reader.grouping.thresholds.REPOST_BLOCK_SHARE` of its own blocking weight, the
-    heaviest few: the costly text comparison is spent on a handful of pairs.
-    """
-    min_weight = t.MIN_BLOCK_WEIGHT
-    ranked = [b for b, w in weights.items() if w >= min_weight]
-    if len(ranked) > t.MAX_CANDIDATES:
-        # Same order as a stable sort by descending weight, without sorting everything.
-        ranked = heapq.nlargest(t.MAX_CANDIDATES, ranked, key=weights.__getitem__)
-    else:
-        ranked.sort(key=lambda a: -weights[a])
-    far_weight = max(min_weight, own * t.REPOST_BLOCK_SHARE)
-    no_date: When = (None, False, None)
-    ta, fa, _ = when.get(article_id, no_date)
-    window = t.DATE_WINDOW.total_seconds()
-    inferred_window = t.INFERRED_DATE_WINDOW.total_seconds()
-    near: list[int] = []
-    far: list[int] = []
-    for b in ranked:
-        tb, fb, _ = when.get(b, no_date)
-        # Same test as reader.grouping.clusters.within_window, inlined (hot loop).
-        if ta is None or tb is None or abs(ta - tb) <= (inferred_window if fa or fb else window):
-            near.append(b)
-        elif weights[b] >= far_weight and len(far) < t.MAX_FAR_CANDIDATES:
-            far.append(b)  # ranked heaviest first, so these are the heaviest
-    return near, far
+def _chunk_pairs(
+    left: Entries, postings: Postings, floor: Floor, probed: npt.NDArray[np.bool_] | None
+) -> Pairs:
+    starts = postings.ptr[left.term]
+    counts = postings.ptr[left.term + 1] - starts
+    total = int(counts.sum())
+    if not total:
+        empty = np.zeros(0, np.int64)
+        return Pairs(empty, empty, np.zeros(0, np.float64))
+    owner = np.repeat(np.arange(len(left)), counts)
+    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    reached = starts[owner] + offset
+    a = left.article[owner]
+    b = postings.article[reached]
+    keep = b > a
+    if probed is not None:
+        keep |= ~probed[b]
+    a, b = a[keep], b[keep]
+    products = left.weight[owner[keep]] * postings.weight[reached[keep]]
+    if not len(a):
+        empty = np.zeros(0, np.int64)
+        return Pairs(empty, empty, np.zeros(0, np.float64))
+    span = int(b.max()) + 1
+    keys = a * span + b
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inverse, weights=products).astype(np.float64)
+    strong = sums >= floor.cosine
+    if floor.rarity is not None:
+        shared = np.bincount(inverse, weights=floor.rarity[left.term[owner[keep]]])
+        strong &= shared >= floor.shared_rarity
+    unique = unique[strong]
+    return Pairs(unique // span, unique % span, sums[strong])

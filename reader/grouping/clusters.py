@@ -1,304 +1,207 @@
-"""From scored pairs to stories: union-find with the user's corrections as constraints.
+"""Step four: similar pairs into stories, by average link under the user's corrections.
 
-Plain union-find chains: A~B and B~C put A with C even when A and C report different events.
-So a join between two groups is made only when the *average* score over their cross pairs
-is high enough (average link), when the joined story's known dates stay within
-``STORY_SPAN``, and when no "apart" correction or fixed label separates them.
+Plain union-find chains (A~B and B~C put A with an unrelated C), so two groups join only when
+the *average* similarity over all their cross pairs reaches
+:data:`~reader.grouping.thresholds.LINK_THRESHOLD`; a pair the candidate walk did not find
+counts 0. The best-linked groups join first (agglomerative average link over the sparse
+similarity graph). Since an average is never above its largest term, groups only ever join
+across a pair at or above the threshold, so the work splits into the connected components of
+those pairs, most of them a single article.
 
-Corrections: ``together`` pairs are joined first, whatever their score; ``apart`` pairs never
-end up in one story; ``alone`` articles join nothing automatically and nothing joins them.
+A node is an article, or a whole existing story that an import weighs new articles against
+(:class:`Node` carries its size and dates); nodes with different fixed labels never join,
+which is how an import adds to stories without merging them. Besides the average:
+
+* a story's known dates may not span more than the date window (exact dates, and a wider
+  window for dates read from the prose); an unknown date never splits anything;
+* re-posts (similarity at or above :data:`~reader.grouping.thresholds.REPOST_SIMILARITY`)
+  and ``together`` corrections join first, whatever the dates;
+* ``apart`` corrections never end up in one story, ``alone`` articles join nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from reader.errors import Cancelled
 from reader.grouping import thresholds as t
-from reader.grouping.candidates import blocking_keys, build_index, candidates_for
-from reader.grouping.features import Features
-from reader.grouping.scoring import (
-    Prepared,
-    Rarity,
-    is_repost,
-    names_evidence,
-    prepare,
-    score_prepared,
-)
-from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.progress import CancelCheck, never_cancelled
+
+#: Known dates of a group: (earliest exact, latest exact, earliest any, latest any), epoch
+#: seconds; None where the group has no date of that kind.
+Span = tuple[int | None, int | None, int | None, int | None]
+NO_DATES: Span = (None, None, None, None)
+
+
+def span_of(ts: int | None, inferred: bool) -> Span:
+    if ts is None:
+        return NO_DATES
+    return (None, None, ts, ts) if inferred else (ts, ts, ts, ts)
+
+
+def _lo(x: int | None, y: int | None) -> int | None:
+    return y if x is None else x if y is None else min(x, y)
+
+
+def _hi(x: int | None, y: int | None) -> int | None:
+    return y if x is None else x if y is None else max(x, y)
+
+
+def joined(a: Span, b: Span) -> Span:
+    return (_lo(a[0], b[0]), _hi(a[1], b[1]), _lo(a[2], b[2]), _hi(a[3], b[3]))
+
+
+def span_ok(s: Span) -> bool:
+    """True when a story with these dates stays inside the date windows."""
+    if s[0] is not None and s[1] is not None and s[1] - s[0] > t.DATE_WINDOW.total_seconds():
+        return False
+    return not (
+        s[2] is not None
+        and s[3] is not None
+        and s[3] - s[2] > t.INFERRED_DATE_WINDOW.total_seconds()
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
-    """One article as grouping sees it."""
+class Node:
+    """One thing to group: an article (size 1) or an existing story that keeps its label."""
 
-    id: int
-    features: Features
-    ts: int | None = None  # epoch seconds of the publication date, None when unknown
-    inferred: bool = False  # the date was read from the prose
+    size: int = 1
+    dates: Span = NO_DATES
+    label: int | None = None  # the story it belongs to, fixed (imports)
+    alone: bool = False  # split off by the user: joins nothing
 
 
 @dataclass(slots=True)
-class Constraints:
-    """The user's corrections, as grouping applies them."""
+class Links:
+    """The similarity graph and the corrections, by node index."""
 
+    a: Sequence[int]
+    b: Sequence[int]
+    similarity: Sequence[float]
     together: list[tuple[int, int]] = field(default_factory=list)
     apart: set[frozenset[int]] = field(default_factory=set)
-    alone: set[int] = field(default_factory=set)
-
-
-def within_window(a: Item, b: Item) -> bool:
-    """Known dates bound the window; an unknown date never excludes a pair by itself."""
-    if a.ts is None or b.ts is None:
-        return True
-    window = t.INFERRED_DATE_WINDOW if (a.inferred or b.inferred) else t.DATE_WINDOW
-    return abs(a.ts - b.ts) <= window.total_seconds()
 
 
 class _Groups:
-    """Union-find that keeps each root's members, date span and fixed label."""
+    """Groups being formed: members, size, dates, label and summed similarity to others."""
 
-    def __init__(self, items: Mapping[int, Item], labels: Mapping[int, int]) -> None:
-        self.parent = {i: i for i in items}
-        self.members: dict[int, list[int]] = {i: [i] for i in items}
-        self.span: dict[int, tuple[int, int] | None] = {
-            i: (it.ts, it.ts) if it.ts is not None and not it.inferred else None
-            for i, it in items.items()
-        }
-        self.label: dict[int, int | None] = {i: labels.get(i) for i in items}
+    def __init__(self, nodes: Sequence[Node]) -> None:
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
+        self.size = [n.size for n in nodes]
+        self.dates = [n.dates for n in nodes]
+        self.label = [n.label for n in nodes]
+        self.links: dict[int, dict[int, float]] = {}
+        self.apart: dict[int, set[int]] = {}  # group -> nodes it may never join
 
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
+    def average(self, g: int, h: int) -> float:
+        return self.links.get(g, {}).get(h, 0.0) / (self.size[g] * self.size[h])
 
-    def union(self, a: int, b: int) -> int:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return ra
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        sa, sb = self.span[ra], self.span.pop(rb)
-        if sa is None:
-            self.span[ra] = sb
-        elif sb is not None:
-            self.span[ra] = (min(sa[0], sb[0]), max(sa[1], sb[1]))
-        la, lb = self.label[ra], self.label.pop(rb)
-        self.label[ra] = la if la is not None else lb
-        return ra
+    def may_join(self, g: int, h: int, check_dates: bool = True) -> bool:
+        lg, lh = self.label[g], self.label[h]
+        if lg is not None and lh is not None and lg != lh:
+            return False
+        if check_dates and not span_ok(joined(self.dates[g], self.dates[h])):
+            return False
+        apart_g = self.apart.get(g)
+        if apart_g and any(m in apart_g for m in self.members[h]):
+            return False
+        apart_h = self.apart.get(h)
+        return not (apart_h and any(m in apart_h for m in self.members[g]))
 
-    def span_ok(self, ra: int, rb: int) -> bool:
-        sa, sb = self.span[ra], self.span[rb]
-        if sa is None or sb is None:
-            return True
-        return max(sa[1], sb[1]) - min(sa[0], sb[0]) <= t.STORY_SPAN.total_seconds()
-
-    def labels_ok(self, ra: int, rb: int) -> bool:
-        la, lb = self.label[ra], self.label[rb]
-        return la is None or lb is None or la == lb
-
-
-@dataclass(slots=True)
-class Grouping:
-    """The outcome: clusters (lists of article ids) and the accepted pair rule of each edge."""
-
-    clusters: list[list[int]]
-    edges: dict[frozenset[int], str]
+    def join(self, g: int, h: int) -> int:
+        """Join group ``h`` into ``g`` (the larger keeps its index); returns the survivor."""
+        if len(self.members[g]) < len(self.members[h]):
+            g, h = h, g
+        self.members[g].extend(self.members.pop(h))
+        self.size[g] += self.size[h]
+        self.dates[g] = joined(self.dates[g], self.dates[h])
+        if self.label[g] is None:
+            self.label[g] = self.label[h]
+        if h in self.apart:
+            self.apart.setdefault(g, set()).update(self.apart.pop(h))
+        mine = self.links.setdefault(g, {})
+        for k, s in self.links.pop(h, {}).items():
+            if k == g:
+                continue
+            theirs = self.links[k]
+            del theirs[h]
+            mine[k] = theirs[g] = mine.get(k, 0.0) + s
+        mine.pop(h, None)
+        return g
 
 
 def group(
-    items: Sequence[Item],
-    constraints: Constraints | None = None,
-    *,
-    rarity: Rarity | None = None,
-    labels: Mapping[int, int] | None = None,
-    bodies: Callable[[Iterable[int]], Mapping[int, str]] | None = None,
-    only: Iterable[int] | None = None,
-    prepared: Callable[[int], Prepared] | None = None,
-    keys: Mapping[int, Sequence[str]] | None = None,
-    candidates: Mapping[int, Sequence[int]] | None = None,
-    progress: Progress = no_progress,
-    cancelled: CancelCheck = never_cancelled,
-) -> Grouping:
-    """Group ``items`` into stories.
+    nodes: Sequence[Node], links: Links, cancelled: CancelCheck = never_cancelled
+) -> list[list[int]]:
+    """Group node indices into stories; returns the groups (lists of node indices)."""
+    groups = _Groups(nodes)
+    of = list(range(len(nodes)))  # node -> its group (kept current for joined nodes)
 
-    ``labels`` pins articles to existing stories: articles with one label start as one
-    group, and two groups with different labels never join (incremental imports join new
-    articles to stories, they do not merge old ones).
-    ``only`` restricts the articles whose candidates are searched (the new ones); others
-    still take part as candidates. ``bodies`` fetches article bodies for the re-post test.
-    ``prepared`` may give an article's weighted features and ``keys`` its blocking keys,
-    computed by the caller under the same ``rarity`` (a full regroup streams them from
-    storage with a bounded cache, so it never holds every article's features at once).
-    ``candidates`` may give each probed article its blocking candidates directly (an import
-    ranks them over the stored index, which is wider than ``items``).
-    """
-    constraints = constraints or Constraints()
-    by_id = {it.id: it for it in items}
-    rarity = rarity or Rarity.of(it.features for it in items)
-    labels = labels or {}
+    def find(i: int) -> int:
+        while of[i] != i:
+            of[i] = of[of[i]]
+            i = of[i]
+        return i
 
-    if candidates is None:
-        if keys is None:
-            keys = {it.id: blocking_keys(it.features, rarity) for it in items}
-        index = build_index(keys)
-        found_keys = keys
+    def force(i: int, j: int, check_dates: bool) -> None:
+        gi, gj = find(i), find(j)
+        if gi != gj and groups.may_join(gi, gj, check_dates):
+            kept = groups.join(gi, gj)
+            of[gi] = of[gj] = kept
 
-        def candidates_of(a: int) -> Sequence[int]:
-            return candidates_for(a, found_keys[a], index, rarity)
-    else:
-        given = candidates
-
-        def candidates_of(a: int) -> Sequence[int]:
-            return [b for b in given.get(a, ()) if b in by_id]
-
-    probe = list(only) if only is not None else [it.id for it in items]
-
-    cache: dict[int, Prepared] = {}
-
-    def own_prep(i: int) -> Prepared:
-        p = cache.get(i)
-        if p is None:
-            p = cache[i] = prepare(by_id[i].features, rarity)
-        return p
-
-    prep = prepared or own_prep
-
-    # Pairs are keyed by one int (low id << 32 | high id): a tuple per pair cost most of a
-    # full regroup's memory.
-    pair_cache: dict[int, float] = {}
-
-    def pair_score(a: int, b: int) -> float:
-        lo, hi = (a, b) if a < b else (b, a)
-        k = lo << 32 | hi
-        cached = pair_cache.get(k)
-        if cached is None:
-            if not within_window(by_id[lo], by_id[hi]):
-                cached = -1.0
-            else:
-                cached = score_prepared(prep(lo), prep(hi), rarity)[0]
-            pair_cache[k] = cached
-        return cached
-
-    edges: list[tuple[float, int, int, str]] = []
-    repost_checks: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    alone = constraints.alone
-    for n, a in enumerate(probe):
-        if n % 500 == 0:
-            if cancelled():
-                raise Cancelled("grouping")
-            progress(n, len(probe), "grouping articles")
-        if a in alone or a not in by_id:
-            continue
-        ia = by_id[a]
-        pa: Prepared | None = None  # weighed on its first candidate: many articles have none
-        for b in candidates_of(a):
-            if b in alone:
-                continue
-            lo, hi = (a, b) if a < b else (b, a)
-            k = lo << 32 | hi
-            if k in seen:
-                continue
-            seen.add(k)
-            if pa is None:
-                pa = prep(a)
-            pb = prep(b)
-            # Cheap test first: most candidates name different people or places. Their
-            # score is computed later only if the average-link test asks for it.
-            names = names_evidence(pa, pb)
-            if names is None:
-                continue
-            score, ok, phrases = score_prepared(pa, pb, rarity, names)
-            if phrases >= 0.5:
-                repost_checks.append((lo, hi))
-            ib = by_id[b]
-            if not within_window(ia, ib):
-                pair_cache[k] = -1.0
-                continue
-            pair_cache[k] = score
-            if ok:
-                edges.append((score, lo, hi, "shared facts"))
-    if bodies is not None and repost_checks:
-        texts = bodies({i for pair in repost_checks for i in pair})
-        for a, b in repost_checks:
-            if is_repost(texts.get(a, ""), texts.get(b, "")):
-                edges.append((2.0, a, b, "re-post"))
-
-    groups = _Groups(by_id, labels)
-    # Articles already in one story (the same label) start as one group, so the
-    # average-link test weighs a newcomer against the story, not against one member.
-    first_of: dict[int, int] = {}
-    for i, label in labels.items():
-        if i in by_id:
-            if label in first_of:
-                groups.union(first_of[label], i)
-            else:
-                first_of[label] = i
-    forced: dict[frozenset[int], str] = {}
-    for a, b in constraints.together:
-        if a in by_id and b in by_id:
-            ra, rb = groups.find(a), groups.find(b)
-            if ra != rb and groups.labels_ok(ra, rb):
-                groups.union(a, b)
-            forced[frozenset((a, b))] = "user merge"
-
-    apart_of: dict[int, set[int]] = {}
-    for pair in constraints.apart:
+    for pair in links.apart:
         x, y = tuple(pair)
-        apart_of.setdefault(x, set()).add(y)
-        apart_of.setdefault(y, set()).add(x)
-
-    def apart_ok(ra: int, rb: int) -> bool:
-        if not apart_of:
-            return True
-        small, large = sorted((groups.members[ra], groups.members[rb]), key=len)
-        large_set = set(large)
-        return not any(apart_of.get(m, set()) & large_set for m in small)
-
-    pinned = {x for pair in constraints.together for x in pair}
-
-    def average_ok(ra: int, rb: int) -> bool:
-        # Articles the user placed by hand do not vote: a moved-in outlier must not keep
-        # the story's genuine versions out.
-        ma = [m for m in groups.members[ra] if m not in pinned]
-        mb = [m for m in groups.members[rb] if m not in pinned]
-        if not ma or not mb:
-            return True
-        # The cross pairs in x-major order, sampled evenly beyond MAX_LINK_PAIRS without
-        # listing them all (two big groups would make millions of pairs).
-        count = len(ma) * len(mb)
-        if count > t.MAX_LINK_PAIRS:
-            step = count / t.MAX_LINK_PAIRS
-            picks = [int(i * step) for i in range(t.MAX_LINK_PAIRS)]
-        else:
-            picks = list(range(count))
-        width = len(mb)
-        scores = [pair_score(ma[i // width], mb[i % width]) for i in picks]
-        if any(s < 0 for s in scores):
-            return False  # some pair lies outside the date window
-        return sum(scores) / len(scores) >= t.AVERAGE_LINK
-
-    accepted: dict[frozenset[int], str] = dict(forced)
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    for _score, a, b, rule in edges:
-        ra, rb = groups.find(a), groups.find(b)
-        if ra == rb:
-            accepted.setdefault(frozenset((a, b)), rule)
+        groups.apart.setdefault(x, set()).add(y)
+        groups.apart.setdefault(y, set()).add(x)
+    for x, y in links.together:
+        force(x, y, check_dates=False)
+    strong: list[tuple[int, int]] = []
+    for i, j, s in zip(links.a, links.b, links.similarity, strict=True):
+        if i == j or nodes[i].alone or nodes[j].alone:
             continue
-        if not (groups.labels_ok(ra, rb) and apart_ok(ra, rb)):
+        if s >= t.REPOST_SIMILARITY and nodes[i].size == 1 and nodes[j].size == 1:
+            force(i, j, check_dates=False)
+        gi, gj = find(i), find(j)
+        if gi == gj:
             continue
-        if rule != "re-post" and not (groups.span_ok(ra, rb) and average_ok(ra, rb)):
+        mine = groups.links.setdefault(gi, {})
+        mine[gj] = groups.links.setdefault(gj, {})[gi] = mine.get(gj, 0.0) + s
+        if s >= t.LINK_THRESHOLD:
+            strong.append((i, j))
+    _agglomerate(groups, [(find(i), find(j)) for i, j in strong], cancelled)
+    return [sorted(m) for m in groups.members.values()]
+
+
+def _agglomerate(
+    groups: _Groups, strong: Iterable[tuple[int, int]], cancelled: CancelCheck
+) -> None:
+    """Join the best-linked groups while their average reaches the threshold."""
+    threshold = t.LINK_THRESHOLD
+    heap = []
+    for g, h in strong:
+        if g in groups.members and h in groups.members:
+            avg = groups.average(g, h)
+            if avg >= threshold:
+                heap.append((-avg, min(g, h), max(g, h)))
+    heapq.heapify(heap)
+    popped = 0
+    while heap:
+        negative, g, h = heapq.heappop(heap)
+        popped += 1
+        if popped % 20_000 == 0 and cancelled():
+            raise Cancelled("grouping")
+        if g not in groups.members or h not in groups.members:
+            continue  # one of them has joined another group since
+        avg = groups.average(g, h)
+        if abs(avg + negative) > 1e-12:
+            continue  # stale: the entry for the current average is in the heap too
+        if not groups.may_join(g, h):
             continue
-        groups.union(a, b)
-        accepted[frozenset((a, b))] = rule
-    progress(len(probe), len(probe), "grouping articles")
-    clusters = [sorted(m) for m in groups.members.values()]
-    clusters.sort(key=lambda c: c[0])
-    return Grouping(clusters=clusters, edges=accepted)
+        kept = groups.join(g, h)
+        for k in groups.links.get(kept, {}):
+            avg = groups.average(kept, k)
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, min(kept, k), max(kept, k)))

@@ -1,32 +1,57 @@
-"""Why two versions sit in one story: the score and the shared facts, for the reader."""
+"""Why two versions sit in one story: their similarity and what drives it, for the reader.
+
+The same arithmetic grouping uses (:mod:`reader.grouping.similarity`), with the parts named:
+the shared names and terms that weigh most in the cosine, and each conflict that was
+subtracted from it.
+"""
 
 from __future__ import annotations
 
+from reader.grouping import thresholds as t
+from reader.grouping.conflicts import conflicts, facts_of
 from reader.grouping.features import Features
-from reader.grouping.scoring import Rarity, score_pair
+from reader.grouping.vectors import Vector, cosine, shared_terms
 from reader.types import GroupReason
 
-#: How many shared items of each kind an explanation lists.
+#: How many shared names and terms an explanation lists.
 MAX_LISTED = 8
 
 
+def _shown(term: str, a: Features, b: Features) -> str:
+    """A term as the reader knows it: a name's display form, a figure without its tag."""
+    if term.startswith("e:"):
+        key = term[2:]
+        return a.names.get(key) or b.names.get(key) or key
+    return term[2:] if term.startswith("n:") else term
+
+
 def explain(
-    a_id: int, a: Features, b_id: int, b: Features, rarity: Rarity, rule: str = ""
+    a_id: int, a: tuple[Vector, Features], b_id: int, b: tuple[Vector, Features],
+    rule: str = "",
 ) -> GroupReason:
-    """Score two articles and list the shared names, numbers, dates and phrases."""
-    result = score_pair(a, b, rarity)
-    names = tuple(a.names.get(k, b.names.get(k, k)) for k in result.shared_names[:MAX_LISTED])
-    phrases = tuple(result.shared_words[:MAX_LISTED])
+    """Explain the pair ``a``, ``b`` (each its vector and features). ``rule`` overrides the
+    verdict when something else put them together (a user's merge)."""
+    (va, fa), (vb, fb) = a, b
+    shared = shared_terms(va, vb)
+    penalty, why = conflicts(facts_of(fa), facts_of(fb))
+    cos = cosine(va, vb)
+    similarity = max(0.0, cos - penalty)
+    names = [_shown(term, fa, fb) for term, _ in shared if term.startswith("e:")]
+    terms = [_shown(term, fa, fb) for term, _ in shared if not term.startswith("e:")]
     if not rule:
-        rule = result.rule or "not grouped on their own facts"
+        if similarity >= t.REPOST_SIMILARITY:
+            rule = "re-post"
+        elif similarity >= t.LINK_THRESHOLD:
+            rule = "similar"
+        else:
+            rule = "less similar than a story needs on its own (joined through the others)"
     return GroupReason(
         article_a=a_id,
         article_b=b_id,
-        score=round(result.score, 3),
-        title_similarity=round(result.title, 3),
-        names=names,
-        numbers=tuple(result.shared_numbers[:MAX_LISTED]),
-        dates=tuple(result.shared_dates[:MAX_LISTED]),
-        phrases=phrases,
+        similarity=round(similarity, 3),
+        cosine=round(cos, 3),
+        names=tuple(names[:MAX_LISTED]),
+        terms=tuple(terms[:MAX_LISTED]),
+        conflicts=tuple(why),
         rule=rule,
     )

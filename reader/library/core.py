@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reader.errors import Cancelled, ImportFailed
 from reader.importers import ParsedFile, iter_input_files, open_import
+from reader.library import grouping
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import articles as store
@@ -203,7 +204,7 @@ class CoreVerbs(LibraryBase):
 
     def _after_insert(self, new_ids: list[int], progress: Progress, cancelled: CancelCheck) -> None:
         """Derive stories (and, via mixins, topics) for new articles inside the transaction."""
-        touched = story_store.assign_new_articles(self.db, new_ids, progress, cancelled)
+        touched = grouping.assign_new_articles(self.db, new_ids, progress, cancelled)
         self._derive_for_new(new_ids)
         story_store.refresh_stories(self.db, touched)
 

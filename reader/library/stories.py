@@ -1,16 +1,24 @@
 """Facade verbs for stories and facets. Mixed into :class:`reader.library.Library`.
 
-Every verb is a thin call into :mod:`reader.storage.stories` / :mod:`reader.storage.entities`;
-writes return :class:`reader.types.Changes` so each pane can decide whether to refresh.
+Reads and corrections are thin calls into :mod:`reader.storage.stories` /
+:mod:`reader.storage.entities`; grouping and explanations go through
+:mod:`reader.library.grouping`. Writes return :class:`reader.types.Changes` so each pane can
+decide whether to refresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from reader.grouping.explain import explain
+from reader.grouping.features import Features
+from reader.grouping.unique import unique_sentences
+from reader.grouping.vectors import Vector
+from reader.library import grouping
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import entities as entity_store
+from reader.storage import grouping_index as index
 from reader.storage import reading
 from reader.storage import stories as story_store
 from reader.types import Changes, Facet, GroupReason, SentenceSpan, StoryDetail
@@ -26,7 +34,7 @@ class StoryVerbs(LibraryBase):
 
         Cancelling raises :class:`reader.errors.Cancelled` and leaves the library unchanged.
         """
-        return story_store.regroup(self.db, progress, cancelled)
+        return grouping.regroup(self.db, progress, cancelled)
 
     def story(self, story_id: int, with_reasons: bool = True) -> StoryDetail:
         """A story with its versions (oldest first), why they are grouped, and its note."""
@@ -35,7 +43,7 @@ class StoryVerbs(LibraryBase):
         return StoryDetail(
             story=row,
             versions=tuple(reading.versions(self.db, story_id)),
-            reasons=tuple(story_store.reasons(self.db, story_id)) if with_reasons else (),
+            reasons=tuple(self._reasons(story_id)) if with_reasons else (),
             note=note,
         )
 
@@ -45,8 +53,35 @@ class StoryVerbs(LibraryBase):
             yield self.story(story_id, with_reasons=False)
 
     def explain(self, article_a: int, article_b: int) -> GroupReason:
-        """Why two versions are (or would be) grouped: score and shared facts."""
-        return story_store.explain_pair(self.db, article_a, article_b)
+        """Why two versions are (or would be) grouped: similarity, shared names and terms."""
+        for a in (article_a, article_b):
+            story_store.story_of(self.db, a)  # NotFound for an article that does not exist
+        return self._explained([article_a, article_b], article_a, article_b)
+
+    def _reasons(self, story_id: int, limit: int = 50) -> list[GroupReason]:
+        """Each version against the story's headline version."""
+        members = story_store.story_articles(self.db, story_id)
+        if len(members) < 2:
+            return []
+        head = reading.story_by_id(self.db, story_id).headline_article_id
+        head = head if head in members else members[0]
+        others = [m for m in members if m != head][:limit]
+        vectors = grouping.vectors_of(self.db, [head, *others])
+        merged = story_store.merged_pairs(self.db, members)
+        return [
+            self._explained([], head, other, vectors,
+                            "user merge" if frozenset((head, other)) in merged else "")
+            for other in others
+            if head in vectors and other in vectors
+        ]
+
+    def _explained(
+        self, ids: list[int], a: int, b: int,
+        vectors: dict[int, tuple[Vector, Features]] | None = None,
+        rule: str = "",
+    ) -> GroupReason:
+        vectors = vectors if vectors is not None else grouping.vectors_of(self.db, ids)
+        return explain(a, vectors[a], b, vectors[b], rule)
 
     def merge_stories(self, keep: int, other: int) -> Changes:
         story_id = story_store.merge(self.db, keep, other)
@@ -64,7 +99,10 @@ class StoryVerbs(LibraryBase):
 
     def unique_sentences(self, article_id: int) -> list[SentenceSpan]:
         """Sentences of this version found in no other version of its story."""
-        return story_store.unique_of(self.db, article_id)
+        members = story_store.story_articles(self.db, story_store.story_of(self.db, article_id))
+        bodies = {a: body for a, _title, body in index.texts(self.db, members)}
+        others = [bodies[m] for m in members if m != article_id]
+        return unique_sentences(bodies[article_id], others) if others else []
 
     def facets(self, limit: int = 50, include_hidden: bool = False) -> list[Facet]:
         """People & places with article counts, most mentioned first."""

@@ -193,7 +193,10 @@ def repair_story_links(
             int(r[0])
             for r in db.conn.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY id")
         ]
-        story_store.assign_new_articles(db, orphans)
+        # A story of its own each: the regroup that follows repair groups them.
+        story_store.set_stories(
+            db, list(zip(story_store.new_stories(db, len(orphans)), orphans, strict=True))
+        )
     story_ids = [
         int(r[0])
         for r in db.conn.execute(

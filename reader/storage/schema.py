@@ -309,3 +309,31 @@ def m005_filter_indexes(db: Database) -> None:
             WHERE has_note = 1;
         """,
     )
+
+
+@MIGRATIONS()
+def m006_grouping_vectors(db: Database) -> None:
+    """Grouping by TF-IDF vectors: the stored features change form, the inverted index holds
+    each article's vector (term and weight), and the facts that can conflict get a column of
+    their own (an import reads them for the few articles it compares, not whole features).
+
+    The old features, document frequencies and postings are derived data in an old form, so
+    they are dropped; the next import or regroup rebuilds them (stories are kept as they are
+    until then).
+    """
+    run_script(
+        db,
+        """
+        DELETE FROM article_features;
+        ALTER TABLE article_features ADD COLUMN facts TEXT;
+        DELETE FROM feature_df;
+        DROP TABLE feature_postings;
+        CREATE TABLE feature_postings (
+            term TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            weight REAL NOT NULL,
+            PRIMARY KEY (term, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX feature_postings_by_article ON feature_postings (article_id);
+        """,
+    )

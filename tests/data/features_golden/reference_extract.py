@@ -14,7 +14,11 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from reader.grouping import thresholds as t
+
+
+class t:  # noqa: N801 - the two thresholds the frozen extractor read, at their values then
+    MAX_PHRASES = 160
+    MIN_SPECIFIC_NUMBER = 10
 
 # Words that start with a capital letter but are not names (or not on their own).
 _COMMON = frozenset(

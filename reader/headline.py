@@ -1,4 +1,5 @@
-"""The story headline: the title of its most representative version.
+"""The story headline: the title of its most representative version (used when a story's
+row is refreshed).
 
 "Most representative" is the version whose title is closest, on average, to the other
 versions' titles (rapidfuzz token-set similarity): the title that best says what they all

@@ -1,0 +1,83 @@
+"""Step two: each article's terms weighed into a short TF-IDF vector.
+
+Weight of a term = (1 + ln count) x (ln((N + 1) / (df + 1)) + 1): sublinear in how often the
+article says it (a name repeated ten times is not ten times the evidence), and rarer terms in
+the library weigh more (a tanker's name proves more than "Putin" in a Russia dump). Terms held
+by too many articles are left out (:func:`reader.grouping.thresholds.term_df_cap`), only the
+heaviest :data:`~reader.grouping.thresholds.VECTOR_TERMS` are kept, and the vector is
+normalised, so the dot product of two vectors is their cosine similarity.
+
+The document frequencies are the library's own, so a vector depends on the library it was
+weighed in; a regroup weighs every article again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from reader.grouping import thresholds as t
+
+#: One article's vector: (term, weight) pairs, heaviest first, of unit length.
+Vector = list[tuple[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Weighing:
+    """How terms weigh in one library: its size and each term's document frequency."""
+
+    total: int
+    df: Callable[[str], int]  # a term's document frequency (at least 1 for a known term)
+
+    @classmethod
+    def of(cls, df: Mapping[str, int], total: int) -> Weighing:
+        get = df.get
+        return cls(max(total, 1), lambda term: get(term, 1))
+
+    @property
+    def cap(self) -> int:
+        return t.term_df_cap(self.total)
+
+    def rarity(self, term: str) -> float:
+        """The term's inverse document frequency, as :func:`weigh` uses it."""
+        return math.log(self.total + 1) - math.log(self.df(term) + 1) + 1.0
+
+
+def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
+    """The article's vector: its heaviest terms under the library's cap, normalised."""
+    log_total = math.log(weighing.total + 1)
+    cap = weighing.cap
+    df = weighing.df
+    log = math.log
+    weighted: list[tuple[float, str]] = []
+    for term, count in terms.items():
+        n = df(term)
+        if n > cap or count <= 0:
+            continue
+        weighted.append(((1.0 + log(count)) * (log_total - log(n + 1) + 1.0), term))
+    if len(weighted) > t.VECTOR_TERMS:
+        weighted = heapq.nlargest(t.VECTOR_TERMS, weighted)
+    else:
+        weighted.sort(reverse=True)
+    norm = math.sqrt(sum(w * w for w, _ in weighted))
+    if not norm:
+        return []
+    return [(term, w / norm) for w, term in weighted]
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """The dot product of two normalised vectors (for explanations: grouping computes all of
+    a library's products at once, in :mod:`reader.grouping.candidates`)."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    other = dict(large)
+    return sum(w * other.get(term, 0.0) for term, w in small)
+
+
+def shared_terms(a: Vector, b: Vector) -> list[tuple[str, float]]:
+    """The terms two vectors share with what each contributes to their cosine, heaviest first."""
+    other = dict(b)
+    shared = [(term, w * other[term]) for term, w in a if term in other]
+    shared.sort(key=lambda item: -item[1])
+    return shared

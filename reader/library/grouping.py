@@ -1,0 +1,277 @@
+"""Grouping orchestrated over storage: what an import and a regroup run, in order.
+
+The pipeline itself is pure (:mod:`reader.grouping`: features -> vectors -> candidate pairs
+-> conflicts -> average link -> assignments); storage only reads and writes rows
+(:mod:`reader.storage.grouping_index`, :mod:`reader.storage.stories`). This module feeds the
+one with the other:
+
+* :func:`assign_new_articles` runs inside an import's transaction, a batch at a time: the next
+  batch's features are extracted in worker processes (:mod:`reader.grouping.pool`) while this
+  one is weighed and assigned.
+* :func:`regroup` recomputes every vector against the library's current document frequencies
+  and every story, keeping old story ids (and notes) where clusters overlap them.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sqlite_utils import Database
+
+from reader.errors import Cancelled
+from reader.grouping import conflicts
+from reader.grouping import features as feat
+from reader.grouping.assignments import (
+    Corrections,
+    Item,
+    Library,
+    Reach,
+    Story,
+    assign,
+    floor,
+    regroup_library,
+    story_ids,
+)
+from reader.grouping.candidates import Entries
+from reader.grouping.clusters import span_of
+from reader.grouping.pool import Extracted, extract_rows, extraction_pool
+from reader.grouping.vectors import Vector, Weighing, weigh
+from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.storage import entities as entity_store
+from reader.storage import grouping_index as index
+from reader.storage import stories as story_store
+
+#: New articles are grouped this many at a time: bounds memory on a million-article file,
+#: and lets later batches find earlier ones through the stored vectors.
+ASSIGN_BATCH = 2000
+
+
+class DocumentFrequencies:
+    """The library's term counts for one import or regroup: each term read from SQL once per
+    run, then kept up to date with the counts this run adds (so the cost per batch does not
+    grow with the library)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.df: dict[str, int] = {}
+        self.total = index.featured_count(db)
+
+    def fetch(self, terms: Iterable[str]) -> None:
+        """Read the counts of ``terms`` not read yet."""
+        df = self.df
+        wanted = [term for term in set(terms) if term not in df]
+        df.update(index.document_frequencies(self.db, wanted))
+        for term in wanted:
+            df.setdefault(term, 0)
+
+    def add(self, features: Iterable[feat.Features]) -> None:
+        """Count new articles' terms, in SQL and here (their terms must be fetched first)."""
+        counts: dict[str, int] = {}
+        n = 0
+        for f in features:
+            n += 1
+            for term in f.terms:
+                counts[term] = counts.get(term, 0) + 1
+        index.add_document_frequencies(self.db, counts)
+        df = self.df
+        for term, k in counts.items():
+            df[term] = df.get(term, 0) + k
+        self.total += n
+
+    def weighing(self) -> Weighing:
+        get = self.df.get
+        return Weighing(max(self.total, 1), lambda term: get(term, 0) or 1)
+
+
+def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
+    """The corrections as grouping applies them (all, or those touching some articles)."""
+    wanted = set(ids) if ids is not None else None
+    c = Corrections()
+    for kind, a, b in story_store.corrections(db):
+        if wanted is not None and a not in wanted and b not in wanted:
+            continue
+        if kind == "alone":
+            c.alone.add(a)
+        elif kind == "together" and b is not None:
+            c.together.append((a, b))
+        elif kind == "apart" and b is not None:
+            c.apart.add(frozenset((a, b)))
+    return c
+
+
+def _store_features(db: Database, extracted: Sequence[Extracted], df: DocumentFrequencies) -> None:
+    index.write_features(
+        db,
+        ((e.article_id, e.data, conflicts.dumps(conflicts.facts_of(e.features)))
+         for e in extracted),
+    )
+    entity_store.add_article_entities(db, {e.article_id: e.entities for e in extracted})
+    df.fetch(term for e in extracted for term in e.features.terms)
+    df.add(e.features for e in extracted)
+
+
+def assign_new_articles(
+    db: Database,
+    article_ids: list[int],
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> set[int]:
+    """Give each new article (``story_id`` NULL) a story; returns the touched story ids.
+
+    A library whose index is from an older Broadsheet (articles without stored features)
+    is regrouped whole instead, which assigns the new articles too.
+    """
+    if not article_ids:
+        return set()
+    if index.missing_features(db) > len(article_ids):
+        regroup(db, progress, cancelled)
+        return set()
+    touched: set[int] = set()
+    df = DocumentFrequencies(db)
+    total = len(article_ids)
+    progress(0, total, "grouping new articles")
+    batches = [article_ids[i : i + ASSIGN_BATCH] for i in range(0, total, ASSIGN_BATCH)]
+    with extraction_pool(total) as pool:
+        # The next batch is extracted in the pool while this one is grouped here.
+        pending = pool.submit(index.texts(db, batches[0]))
+        for n in range(len(batches)):
+            if cancelled():
+                pending.cancel()
+                raise Cancelled("grouping")
+            extracted = pending.result()
+            if n + 1 < len(batches):
+                pending = pool.submit(index.texts(db, batches[n + 1]))
+            touched |= _assign_batch(db, extracted, df, cancelled)
+            progress(min(total, (n + 1) * ASSIGN_BATCH), total, "grouping new articles")
+    return touched
+
+
+def _assign_batch(
+    db: Database, extracted: Sequence[Extracted], df: DocumentFrequencies, cancelled: CancelCheck
+) -> set[int]:
+    _store_features(db, extracted, df)
+    weighing = df.weighing()
+    vectors = {e.article_id: weigh(e.features.terms, weighing) for e in extracted}
+    index.write_vectors(db, ((term, a, w) for a, v in vectors.items() for term, w in v))
+    meta = index.meta(db, list(vectors))
+    items = [
+        Item(e.article_id, vectors[e.article_id], conflicts.facts_of(e.features),
+             meta[e.article_id][0], meta[e.article_id][1])
+        for e in extracted
+    ]
+    terms = sorted({term for v in vectors.values() for term, _ in v})
+    postings = index.postings(db, terms, skip=vectors)
+    reached = sorted({a for _, a, _ in postings})
+    story_of = {a: s for a, (_, _, s) in index.meta(db, reached).items() if s is not None}
+    dates = story_store.story_dates(db, sorted(set(story_of.values())))
+    reach = Reach(
+        postings=postings,
+        story_of=story_of,
+        stories={s: Story(d[0], (d[1], d[2], d[3], d[4])) for s, d in dates.items()},
+        facts=lambda ids: {a: conflicts.loads(f) for a, f in index.facts(db, ids).items()},
+    )
+    assigned = assign(items, reach, _corrections(db, vectors), weighing, cancelled)
+    touched: set[int] = set()
+    updates: list[tuple[int, int]] = []
+    unlabelled = [ids for story, ids in assigned if story is None]
+    for story, ids in assigned:
+        if story is not None:
+            updates.extend((story, a) for a in ids)
+            touched.add(story)
+    for story, ids in zip(story_store.new_stories(db, len(unlabelled)), unlabelled, strict=True):
+        updates.extend((story, a) for a in ids)
+        touched.add(story)
+    story_store.set_stories(db, updates)
+    return touched
+
+
+def regroup(
+    db: Database, progress: Progress = no_progress, cancelled: CancelCheck = never_cancelled
+) -> int:
+    """Regroup the whole library under the corrections; returns the number of stories.
+
+    All-or-nothing: cancelling leaves the library as it was.
+    """
+    with db.atomic():
+        ids = index.article_ids(db)
+        if index.missing_features(db):
+            _rebuild_features(db, ids, progress, cancelled)
+        progress(0, len(ids), "weighing articles")
+        library = _weighed_library(db, cancelled)
+        progress(0, len(ids), "grouping articles")
+        clusters = regroup_library(library, _corrections(db), cancelled)
+        meta = index.meta(db)
+        old_of = {a: m[2] for a, m in meta.items()}
+        story_store.write_regroup(db, clusters, story_ids(clusters, old_of), old_of)
+        progress(len(ids), len(ids), "grouping articles")
+        return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+def _rebuild_features(
+    db: Database, ids: list[int], progress: Progress, cancelled: CancelCheck
+) -> None:
+    """Extract every article's features again (an index from an older Broadsheet)."""
+    entity_store.clear_all(db)
+    index.clear(db)
+    df = DocumentFrequencies(db)
+    step = ASSIGN_BATCH
+    with extraction_pool(len(ids)) as pool:
+        for start in range(0, len(ids), step):
+            if cancelled():
+                raise Cancelled("regroup")
+            _store_features(db, pool.submit(index.texts(db, ids[start : start + step])).result(),
+                            df)
+            progress(min(len(ids), start + step), len(ids), "reading articles")
+
+
+def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
+    """Every article weighed against the current frequencies, its vector stored again, in
+    arrays (never a Python list of every vector)."""
+    total = index.featured_count(db)
+    cap = Weighing.of({}, total).cap
+    known = dict(index.all_document_frequencies(db, cap))
+    weighing = Weighing(max(total, 1), lambda term: known.get(term, cap + 1))
+    meta = index.meta(db)
+    index.clear_vectors(db)
+    vocab: dict[str, int] = {}
+    term_id = vocab.setdefault
+    arts, terms, weights = array.array("q"), array.array("q"), array.array("d")
+    ids: list[int] = []
+    facts: list[conflicts.Facts] = []
+    batch: list[tuple[str, int, float]] = []
+    for n, (article_id, data) in enumerate(index.all_features(db)):
+        if n % 5000 == 0 and cancelled():
+            raise Cancelled("regroup")
+        f = feat.loads(data)
+        vector: Vector = weigh(f.terms, weighing) if f is not None else []
+        ids.append(article_id)
+        facts.append(conflicts.facts_of(f) if f is not None else conflicts.NO_FACTS)
+        for term, w in vector:
+            arts.append(n)
+            terms.append(term_id(term, len(vocab)))
+            weights.append(w)
+            batch.append((term, article_id, w))
+        if len(batch) > 50_000:
+            index.write_vectors(db, batch)
+            batch = []
+    index.write_vectors(db, batch)
+    entries = Entries(np.frombuffer(arts, np.int64), np.frombuffer(terms, np.int64),
+                      np.frombuffer(weights, np.float64))
+    dates = [span_of(meta[a][0], meta[a][1]) for a in ids]
+    return Library(ids, entries, len(vocab), facts, dates, floor(vocab, weighing))
+
+
+def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vector, feat.Features]]:
+    """Articles' vectors weighed against the library now, with their features (explanations),
+    extracting the features of any article that has none stored."""
+    stored = {a: feat.loads(d) for a, d in index.features(db, article_ids).items()}
+    missing = [a for a in article_ids if stored.get(a) is None]
+    for e in extract_rows(index.texts(db, missing)):
+        stored[e.article_id] = e.features
+    found: dict[int, feat.Features] = {a: f for a, f in stored.items() if f is not None}
+    df = DocumentFrequencies(db)
+    df.fetch(term for f in found.values() for term in f.terms)
+    weighing = df.weighing()
+    return {a: (weigh(f.terms, weighing), f) for a, f in found.items()}

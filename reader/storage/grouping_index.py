@@ -1,0 +1,195 @@
+"""The grouping index: stored features, document frequencies and vectors. SQL only.
+
+* ``article_features``: each article's features as JSON (``data``) and the facts that can
+  conflict (``facts``, NULL when there are none), written once at import.
+* ``feature_df``: how many articles hold each term; the rarity behind every weight.
+* ``feature_postings``: each article's vector, as (term, article, weight) rows: the inverted
+  index a new article's terms are looked up in.
+
+What the rows mean is :mod:`reader.grouping`'s business; this module only reads and writes
+them, in chunks that keep SQLite's variable limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
+
+from sqlite_utils import Database
+
+T = TypeVar("T")
+
+#: Rows per ``IN (...)`` statement (SQLite's variable limit is 999 on old builds).
+CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def texts(db: Database, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """``(id, title, body)`` of articles: the input of feature extraction."""
+    out: list[tuple[int, str, str]] = []
+    for chunk in chunks(ids):
+        out.extend(
+            (int(r[0]), r[1], r[2])
+            for r in db.conn.execute(
+                f"SELECT id, title, body FROM articles WHERE id IN ({_in(chunk)})", list(chunk)
+            )
+        )
+    return out
+
+
+#: (published_ts, published_inferred, story_id) of an article.
+Meta = tuple[int | None, bool, int | None]
+
+
+def meta(db: Database, ids: Sequence[int] | None = None) -> dict[int, Meta]:
+    """Dates and stories of some articles, or of all of them."""
+    sql = "SELECT id, published_ts, published_inferred, story_id FROM articles"
+    if ids is None:
+        return {int(r[0]): (r[1], bool(r[2]), r[3]) for r in db.conn.execute(sql)}
+    out: dict[int, Meta] = {}
+    for chunk in chunks(ids):
+        for r in db.conn.execute(f"{sql} WHERE id IN ({_in(chunk)})", list(chunk)):
+            out[int(r[0])] = (r[1], bool(r[2]), r[3])
+    return out
+
+
+def article_ids(db: Database) -> list[int]:
+    return [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+
+# --------------------------------------------------------------------------- features
+
+
+def write_features(db: Database, rows: Iterable[tuple[int, str, str | None]]) -> None:
+    """Store ``(article id, features JSON, facts JSON or None)`` rows."""
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO article_features (article_id, data, facts) VALUES (?, ?, ?)",
+        list(rows),
+    )
+
+
+def features(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in chunks(ids):
+        for article_id, data in db.conn.execute(
+            f"SELECT article_id, data FROM article_features WHERE article_id IN ({_in(chunk)})",
+            list(chunk),
+        ):
+            out[int(article_id)] = data
+    return out
+
+
+def all_features(db: Database) -> Iterator[tuple[int, str]]:
+    """Every stored ``(article id, features JSON)``, streamed in id order."""
+    for article_id, data in db.conn.execute(
+        "SELECT article_id, data FROM article_features ORDER BY article_id"
+    ):
+        yield int(article_id), data
+
+
+def facts(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The stored facts of the articles that have any."""
+    out: dict[int, str] = {}
+    for chunk in chunks(ids):
+        for article_id, data in db.conn.execute(
+            f"SELECT article_id, facts FROM article_features"
+            f" WHERE facts IS NOT NULL AND article_id IN ({_in(chunk)})",
+            list(chunk),
+        ):
+            out[int(article_id)] = data
+    return out
+
+
+def featured_count(db: Database) -> int:
+    """Articles with stored features: the library size every weight is computed against."""
+    return int(db.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+
+
+def missing_features(db: Database) -> int:
+    """Articles without stored features (a library from before the index's current form)."""
+    return int(
+        db.conn.execute(
+            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS"
+            " (SELECT 1 FROM article_features f WHERE f.article_id = a.id)"
+        ).fetchone()[0]
+    )
+
+
+def clear(db: Database) -> None:
+    """Drop the whole index (a full regroup rebuilds it)."""
+    for table in ("feature_postings", "feature_df", "article_features"):
+        db.execute(f"DELETE FROM {table}")
+
+
+# --------------------------------------------------------------------------- document frequencies
+
+
+def document_frequencies(db: Database, terms: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for chunk in chunks(terms):
+        out.update(
+            (term, int(n))
+            for term, n in db.conn.execute(
+                f"SELECT key, df FROM feature_df WHERE key IN ({_in(chunk)})", list(chunk)
+            )
+        )
+    return out
+
+
+def all_document_frequencies(db: Database, at_most: int) -> Iterator[tuple[str, int]]:
+    """Every term held by ``at_most`` articles or fewer (the others weigh nothing)."""
+    for term, n in db.conn.execute("SELECT key, df FROM feature_df WHERE df <= ?", [at_most]):
+        yield term, int(n)
+
+
+def add_document_frequencies(db: Database, counts: Mapping[str, int]) -> None:
+    db.conn.executemany(
+        "INSERT INTO feature_df (key, df) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
+        list(counts.items()),
+    )
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def write_vectors(db: Database, rows: Iterable[tuple[str, int, float]]) -> None:
+    """Store vector entries as ``(term, article id, weight)`` rows."""
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO feature_postings (term, article_id, weight) VALUES (?, ?, ?)",
+        list(rows),
+    )
+
+
+def clear_vectors(db: Database) -> None:
+    db.execute("DELETE FROM feature_postings")
+
+
+def postings(
+    db: Database, terms: Sequence[str], skip: Iterable[int] = ()
+) -> list[tuple[str, int, float]]:
+    """The stored vector entries under ``terms``, but those of the ``skip`` articles."""
+    skipped = set(skip)
+    out: list[tuple[str, int, float]] = []
+    for chunk in chunks(terms):
+        out.extend(
+            (term, int(article), float(weight))
+            for term, article, weight in db.conn.execute(
+                f"SELECT term, article_id, weight FROM feature_postings"
+                f" WHERE term IN ({_in(chunk)})",
+                list(chunk),
+            )
+            if int(article) not in skipped
+        )
+    return out
