@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.grouping.conflicts import conflicts, facts_of
 from reader.grouping.entities import extract_entities
 from reader.grouping.features import extract
-from reader.grouping.conflicts import conflicts, facts_of
 from reader.library import Library
 
 

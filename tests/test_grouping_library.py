@@ -15,8 +15,7 @@ import pytest
 from helpers.modules import benchmark
 
 from reader.grouping.evaluate import pairwise
-from reader.library import Library
-from reader.library import grouping
+from reader.library import Library, grouping
 from reader.storage import entities as entity_store
 
 ROOT = Path(__file__).resolve().parent.parent

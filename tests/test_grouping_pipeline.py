@@ -218,7 +218,7 @@ def test_an_import_assigns_what_a_regroup_groups() -> None:
 
 def test_an_explanation_names_what_drives_the_similarity() -> None:
     feats = [extract(title, body) for title, body in TEXTS]
-    items, weighing = _items(TEXTS)
+    items, _ = _items(TEXTS)
     reason = explain(0, (items[0].vector, feats[0]), 1, (items[1].vector, feats[1]))
     assert reason.rule == "similar" and reason.similarity == round(
         cosine(items[0].vector, items[1].vector), 3)

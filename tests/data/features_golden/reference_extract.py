@@ -15,8 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-
-class t:  # noqa: N801 - the two thresholds the frozen extractor read, at their values then
+class t:
     MAX_PHRASES = 160
     MIN_SPECIFIC_NUMBER = 10
 
