@@ -227,3 +227,39 @@ def test_an_explanation_names_what_drives_the_similarity() -> None:
     apart = explain(0, (items[0].vector, feats[0]), 2, (items[2].vector, feats[2]))
     assert any(c.startswith("different ") for c in apart.conflicts)
     assert apart.similarity < t.LINK_THRESHOLD
+
+
+_FIGURES = ["6.1", "5.4", "200000", "214000", "12", "95000", "2.25", "100", "110"]
+_UNITS = ["magnitude", "quake", "vista", "~person", "%"]
+
+
+@st.composite
+def _facts(draw: st.DrawFn) -> object:
+    from reader.grouping.conflicts import Facts, round_figures
+
+    names = draw(st.sets(st.sampled_from(["a", "b", "c", "d"]), max_size=3))
+    protagonist = draw(st.one_of(st.none(), st.sampled_from(sorted(names) or ["z"])))
+    units = {u: frozenset(draw(st.sets(st.sampled_from(_FIGURES), min_size=1, max_size=2)))
+             for u in draw(st.sets(st.sampled_from(_UNITS), max_size=3))}
+    numbers = frozenset(draw(st.sets(st.sampled_from(_FIGURES), max_size=3))).union(
+        *units.values())
+    return Facts(
+        names=frozenset(names), protagonist=protagonist, units=units, numbers=numbers,
+        rounds=round_figures(numbers),
+        years=frozenset(draw(st.sets(st.sampled_from(["1998", "2013", "2025"]), max_size=2))),
+        decisions=frozenset(draw(st.sets(st.sampled_from(["rate:cut", "rate:hold"]),
+                                         max_size=1))),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_facts(), min_size=2, max_size=8))
+def test_the_array_conflict_tests_answer_as_the_plain_ones(facts: list[object]) -> None:
+    from reader.grouping.conflict_table import FactsTable, penalties
+
+    pairs = [(x, y) for x in range(len(facts)) for y in range(len(facts)) if x != y]
+    got = penalties(FactsTable(facts),  # type: ignore[arg-type]
+                    np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
+    for (x, y), penalty in zip(pairs, got.tolist(), strict=True):
+        assert math.isclose(penalty, conflicts(facts[x], facts[y])[0]), (  # type: ignore[arg-type]
+            facts[x], facts[y])

@@ -19,10 +19,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from reader.grouping import thresholds as t
-from reader.grouping.candidates import Entries, Floor, Postings, similar_pairs
-from reader.grouping.clusters import Links, Node, Span, group, span_of
+from reader.grouping.candidates import (
+    Entries,
+    Floor,
+    Pairs,
+    Postings,
+    similar_pairs,
+    strongest,
+)
+from reader.grouping.clusters import Links, Node, Span, components, group, span_of
 from reader.grouping.conflicts import NO_FACTS, Facts
 from reader.grouping.similarity import with_conflicts
 from reader.grouping.vectors import Vector, Weighing
@@ -85,6 +93,42 @@ def floor(vocab: Mapping[str, int], weighing: Weighing) -> Floor:
     return Floor(t.EDGE_FLOOR, rarity, t.MIN_SHARED_RARITY)
 
 
+def _graph(
+    pairs: Pairs,
+    node_of: npt.NDArray[np.int64],
+    nodes: int,
+    facts: Callable[[Sequence[int]], Sequence[Facts]],
+    forced: Sequence[tuple[int, int]],
+) -> tuple[list[int], list[int], list[float]]:
+    """The similarity graph between nodes: pairs of articles (by index) mapped to their
+    nodes, their conflicts subtracted.
+
+    Groups only ever join across a pair at or above the link threshold (an average is never
+    above its largest term), so a pair whose nodes no such pairs connect can never matter:
+    it is dropped before its conflicts are tested, which is most pairs in a large library.
+    ``facts(indices)`` gives the facts of the articles at those indices.
+    """
+    a, b = node_of[pairs.a], node_of[pairs.b]
+    strong = pairs.similarity >= t.LINK_THRESHOLD
+    extra = list(zip(*forced, strict=True)) if forced else [(), ()]
+    joined = np.asarray(components(
+        nodes,
+        [*a[strong].tolist(), *extra[0]],
+        [*b[strong].tolist(), *extra[1]],
+    ), dtype=np.int64)
+    keep = (joined[a] == joined[b]) & (a != b)
+    kept = Pairs(pairs.a[keep], pairs.b[keep], pairs.similarity[keep])
+    wanted = np.unique(np.concatenate([kept.a, kept.b])).tolist()
+    by_index = dict(zip(wanted, facts(wanted), strict=True))
+    local = {n: k for k, n in enumerate(wanted)}
+    kept = with_conflicts(
+        Pairs(np.array([local[x] for x in kept.a.tolist()], np.int64),
+              np.array([local[x] for x in kept.b.tolist()], np.int64), kept.similarity),
+        [by_index[n] for n in wanted],
+    )
+    return a[keep].tolist(), b[keep].tolist(), kept.similarity.tolist()
+
+
 def regroup(
     items: Sequence[Item],
     corrections: Corrections,
@@ -124,13 +168,15 @@ def regroup_library(
     """:func:`regroup` over arrays; returns the stories as lists of article ids."""
     entries = library.entries
     pairs = similar_pairs(entries, Postings.of(entries, library.terms), library.floor)
-    pairs = with_conflicts(pairs, library.facts)
+    pairs = strongest(pairs, t.MAX_NEIGHBOURS)
     ids = library.ids
     index = {a: n for n, a in enumerate(ids)}
     alone = corrections.alone
     nodes = [Node(1, dates, None, ids[n] in alone) for n, dates in enumerate(library.dates)]
-    links = _links(pairs.a.tolist(), pairs.b.tolist(), pairs.similarity.tolist(), index,
-                   corrections)
+    links = _links([], [], [], index, corrections)
+    a, b, s = _graph(pairs, np.arange(len(ids), dtype=np.int64), len(ids),
+                     lambda wanted: [library.facts[n] for n in wanted], links.together)
+    links.a, links.b, links.similarity = a, b, s
     return [[ids[n] for n in g] for g in group(nodes, links, cancelled)]
 
 
@@ -178,26 +224,28 @@ def assign(
     pairs = similar_pairs(
         fresh, Postings.of(everything, len(vocab)), floor(vocab, weighing), probed
     )
-    found = sorted({int(x) for x in pairs.b.tolist() if x >= len(new)})
-    old_facts = reach.facts([old_ids[x - len(new)] for x in found])
-    facts = [it.facts for it in new] + [
-        old_facts.get(a, NO_FACTS) for a in old_ids
-    ]
-    pairs = with_conflicts(pairs, facts)
+    pairs = strongest(pairs, t.MAX_NEIGHBOURS)
     # Each reached story is one node of its full size, labelled with its id.
+    found = np.unique(pairs.b[pairs.b >= len(new)]).tolist()
     story_ids = sorted({reach.story_of[old_ids[x - len(new)]] for x in found})
     story_node = {s: len(new) + k for k, s in enumerate(story_ids)}
+    node_of = np.arange(len(new) + len(old_ids), dtype=np.int64)
+    for x in found:
+        node_of[x] = story_node[reach.story_of[old_ids[x - len(new)]]]
     nodes = [_node(it, corrections) for it in new] + [
         Node(reach.stories[s].size, reach.stories[s].dates, s) for s in story_ids
     ]
 
-    def node(x: int) -> int:
-        return x if x < len(new) else story_node[reach.story_of[old_ids[x - len(new)]]]
+    def facts(wanted: Sequence[int]) -> list[Facts]:
+        stored = reach.facts([old_ids[x - len(new)] for x in wanted if x >= len(new)])
+        return [new[x].facts if x < len(new) else stored.get(old_ids[x - len(new)], NO_FACTS)
+                for x in wanted]
 
-    a = [node(x) for x in pairs.a.tolist()]
-    b = [node(x) for x in pairs.b.tolist()]
     index = {it.id: n for n, it in enumerate(new)}
-    links = _links(a, b, pairs.similarity.tolist(), index, corrections)
+    links = _links([], [], [], index, corrections)
+    links.a, links.b, links.similarity = _graph(
+        pairs, node_of, len(nodes), facts, links.together
+    )
     out: list[tuple[int | None, list[int]]] = []
     for members in group(nodes, links, cancelled):
         label = next((nodes[m].label for m in members if nodes[m].label is not None), None)

@@ -160,3 +160,21 @@ def _chunk_pairs(
         strong &= shared >= floor.shared_rarity
     unique = unique[strong]
     return Pairs(unique // span, unique % span, sums[strong])
+
+
+def strongest(pairs: Pairs, per_article: int) -> Pairs:
+    """Keep each pair that is among the ``per_article`` most similar of either of its
+    articles: bounds the graph (and the conflict tests) where one subject fills a library,
+    while every article keeps its closest neighbours."""
+    if not len(pairs):
+        return pairs
+    ends = np.concatenate([pairs.a, pairs.b])
+    sims = np.concatenate([pairs.similarity, pairs.similarity])
+    order = np.lexsort((-sims, ends))
+    ranked = ends[order]
+    starts = np.flatnonzero(np.diff(ranked, prepend=-1))
+    rank = np.arange(len(ranked)) - np.repeat(starts, np.diff(np.append(starts, len(ranked))))
+    kept = np.zeros(len(ends), dtype=bool)
+    kept[order[rank < per_article]] = True
+    keep = kept[: len(pairs)] | kept[len(pairs) :]
+    return Pairs(pairs.a[keep], pairs.b[keep], pairs.similarity[keep])

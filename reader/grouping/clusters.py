@@ -205,3 +205,21 @@ def _agglomerate(
             avg = groups.average(kept, k)
             if avg >= threshold:
                 heapq.heappush(heap, (-avg, min(kept, k), max(kept, k)))
+
+
+def components(size: int, a: Sequence[int], b: Sequence[int]) -> list[int]:
+    """The connected component of each of ``size`` nodes over the edges ``a[k]``-``b[k]``
+    (a component is named by one of its nodes)."""
+    parent = list(range(size))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for x, y in zip(a, b, strict=True):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[ry] = rx
+    return [find(i) for i in range(size)]

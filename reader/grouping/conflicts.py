@@ -95,16 +95,29 @@ def round_figures(numbers: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _near(rounded: float, exact: float) -> bool:
-    return abs(rounded - exact) <= t.ROUNDING_TOLERANCE * max(rounded, exact)
+#: Figures as numbers, by their text: the same few recur in every pair an article is in.
+_VALUES: dict[str, float] = {}
+
+
+def _value(x: str) -> float:
+    v = _VALUES.get(x)
+    if v is None:
+        if len(_VALUES) > 100_000:
+            _VALUES.clear()
+        v = _VALUES[x] = float(x)
+    return v
 
 
 def _stands_for(values: frozenset[str], others: frozenset[str], rounds: frozenset[str]) -> bool:
-    """True when one of ``values`` is a round figure that one of ``others`` rounds to."""
+    """True when one of ``values`` is a round figure that one of ``others`` rounds to (within
+    the rounding tolerance)."""
+    tolerance = t.ROUNDING_TOLERANCE
     for x in values & rounds:
-        vx = float(x)
-        if any(_near(vx, float(y)) for y in others):
-            return True
+        vx = _value(x)
+        for y in others:
+            vy = _value(y)
+            if abs(vx - vy) <= tolerance * max(vx, vy):
+                return True
     return False
 
 
@@ -116,7 +129,9 @@ def fixed_quantity_conflicts(a: Facts, b: Facts) -> list[str]:
     figure read under several units ("a magnitude 6.1 quake": magnitude and quake) is one
     conflict, named by its first unit.
     """
-    out = []
+    out: list[str] = []
+    if a.units.keys().isdisjoint(b.units.keys()):
+        return out
     seen: set[tuple[frozenset[str], frozenset[str]]] = set()
     for unit, values in a.units.items():
         other = b.units.get(unit)
