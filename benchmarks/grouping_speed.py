@@ -1,10 +1,11 @@
 """Story grouping speed: import with grouping, full regroup, incremental import, peak memory.
 
 The data is :mod:`benchmarks.synth`'s listing dumps (events written up one to five times,
-Zipf-like people and places). Each phase runs in its own process, so the peak memory printed
-(``ru_maxrss``) is the peak of the process doing that work. Every figure is printed twice:
-with the topics hook (``TopicVerbs._derive_for_new``, owned by the topics code) and with it
-replaced by a no-op, to show grouping alone.
+Zipf-like people and places), or with ``--corpus random`` random words drawn from the seeds'
+vocabulary (:func:`benchmarks.corpora.write_random_listing`). Each phase runs in its own
+process, so the peak memory printed (``ru_maxrss``) is the peak of the process doing that
+work. Every figure is printed twice: with the topics hook (``TopicVerbs._derive_for_new``,
+owned by the topics code) and with it replaced by a no-op, to show grouping alone.
 
     .venv/bin/python benchmarks/grouping_speed.py                  # 100,000 + 1,000
     .venv/bin/python benchmarks/grouping_speed.py --articles 10000 --topics off
@@ -80,6 +81,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000, help="library size")
     parser.add_argument("--new", type=int, default=1_000, help="articles imported afterwards")
     parser.add_argument("--topics", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--corpus", choices=("synthetic", "random"), default="synthetic",
+                        help="synthetic news (seed-like) or random words from the seeds")
     parser.add_argument("--phase", choices=("import", "regroup"), help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -88,14 +91,18 @@ def main() -> int:
     if args.phase:
         return _phase(args)
 
+    from benchmarks.corpora import write_random_listing
     from benchmarks.synth import write_listing
+
+    if args.corpus == "random":
+        write_listing = write_random_listing  # same signature, other words
 
     modes = {"on": [True], "off": [False], "both": [False, True]}[args.topics]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         base = write_listing(folder / "base.txt", args.articles, tag="SY", seed=7)
         extra = write_listing(folder / "extra.txt", args.new, tag="NW", seed=8)
-        print(f"synthetic listing dumps: {args.articles:,} + {args.new:,} articles")
+        print(f"{args.corpus} listing dumps: {args.articles:,} + {args.new:,} articles")
         for hook in modes:
             print(f"topics hook {'ON' if hook else 'OFF (grouping alone)'}:")
             library = folder / f"lib-{int(hook)}.db"

@@ -126,7 +126,18 @@ def _graph(
               np.array([local[x] for x in kept.b.tolist()], np.int64), kept.similarity),
         [by_index[n] for n in wanted],
     )
-    return a[keep].tolist(), b[keep].tolist(), kept.similarity.tolist()
+    return _summed(a[keep], b[keep], kept.similarity, nodes)
+
+
+def _summed(
+    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], s: npt.NDArray[np.float64], nodes: int
+) -> tuple[list[int], list[int], list[float]]:
+    """Pairs between the same two nodes (a new article and several members of one story)
+    summed into one edge: the average link only ever reads their sum."""
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    keys, inverse = np.unique(low * max(nodes, 1) + high, return_inverse=True)
+    sums = np.bincount(inverse, weights=s)
+    return (keys // max(nodes, 1)).tolist(), (keys % max(nodes, 1)).tolist(), sums.tolist()
 
 
 def regroup(

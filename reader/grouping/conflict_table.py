@@ -1,9 +1,10 @@
 """The conflict tests of :mod:`reader.grouping.conflicts`, for many pairs at once, in numpy.
 
 A large import tests a million pairs; at a few microseconds each in Python the tests were a
-quarter of its time. Here each article's facts become rows of a few sorted integer arrays
-(its protagonist, its names, years, rate decisions, and its figures by unit), and every
-test is a membership test of one pair's row against another article's rows. The answers are
+quarter of its time. Here each article's facts become rows of a few sorted arrays (its
+protagonist, years, rate decisions, and its figures by unit), and every test is a
+membership test of one pair's rows against the other article's rows; only pairs with two
+different protagonists look at names, in Python. The answers are
 those of :func:`reader.grouping.conflicts.conflicts` (a property test holds them equal).
 """
 
@@ -35,49 +36,61 @@ class FactsTable:
 
     def __init__(self, facts: Sequence[Facts]) -> None:
         n = len(facts)
-        self.size = max(n, 1)
-        names: dict[str, int] = {}
+        self.facts = facts
+        protagonists: dict[str, int] = {}
         units: dict[str, int] = {}
         self.protagonist = np.full(n, -1, np.int64)
         year_keys: list[int] = []
         self.has_years = np.zeros(n, dtype=bool)
         self.decisions = np.zeros(n, np.int64)
         # (article, unit) rows of fixed units with their figures, and every figure.
-        unit_rows: list[tuple[int, int]] = []
+        unit_rows: list[int] = []
         unit_values: list[tuple[int, int, float, bool]] = []  # (article, unit, value, round)
         numbers: list[tuple[int, float, bool]] = []  # (article, value, round)
+        decision_bits = _DECISION_BITS
         for i, f in enumerate(facts):
             if f.empty:
                 continue
-            for key in f.names:
-                names.setdefault(key, len(names))
             if f.protagonist is not None:
-                self.protagonist[i] = names.setdefault(f.protagonist, len(names))
-            year_keys.extend(i * 10_000 + int(y) for y in f.years)
-            self.has_years[i] = bool(f.years)
-            self.decisions[i] = sum(1 << k for k, d in enumerate(_DECISIONS) if d in f.decisions)
-            for unit, values in f.units.items():
-                if unit.startswith("~"):
-                    continue
-                u = units.setdefault(unit, len(units))
-                unit_rows.append((i, u))
-                unit_values.extend((i, u, float(v), v in f.rounds) for v in values)
-            numbers.extend((i, float(v), v in f.rounds) for v in f.numbers)
-        self.names = len(names) + 1
-        keys: list[int] = []
-        for i, f in enumerate(facts):
-            if not f.empty:
-                keys.extend(i * self.names + names[key] for key in f.names)
-        self.name_keys = np.unique(np.array(keys, np.int64))
+                self.protagonist[i] = protagonists.setdefault(f.protagonist, len(protagonists))
+            if f.years:
+                year_keys.extend(i * 10_000 + int(y) for y in f.years)
+                self.has_years[i] = True
+            if f.decisions:
+                self.decisions[i] = sum(decision_bits.get(d, 0) for d in f.decisions)
+            if f.units:
+                rounds = f.rounds
+                for unit, values in f.units.items():
+                    if unit[0] == "~":
+                        continue
+                    u = units.setdefault(unit, len(units))
+                    unit_rows.append(i * _UNIT_SPACE + u)
+                    unit_values.extend((i, u, _float(v), v in rounds) for v in values)
+                numbers.extend((i, _float(v), v in rounds) for v in f.numbers)
         self.year_keys = np.unique(np.array(year_keys, np.int64))
-        self.units = len(units) + 1
-        self.unit_keys = np.unique(np.array([i * self.units + u for i, u in unit_rows],
-                                            np.int64))
+        self.units = _UNIT_SPACE
+        self.unit_keys = np.unique(np.array(unit_rows, np.int64))
         self.unit_values = np.array(unit_values, np.float64).reshape(-1, 4)
         self.numbers = np.array(numbers, np.float64).reshape(-1, 3)
 
 
-_DECISIONS = ("rate:cut", "rate:hold", "rate:raise")
+#: Room for unit ids in a (article, unit) key: far more units than one batch names.
+_UNIT_SPACE = 1 << 20
+
+#: Figures as numbers, by their text (the same few recur across a library).
+_FLOATS: dict[str, float] = {}
+
+
+def _float(x: str) -> float:
+    v = _FLOATS.get(x)
+    if v is None:
+        if len(_FLOATS) > 200_000:
+            _FLOATS.clear()
+        v = _FLOATS[x] = float(x)
+    return v
+
+
+_DECISION_BITS = {"rate:cut": 1, "rate:hold": 2, "rate:raise": 4}
 
 
 def penalties(table: FactsTable, a: Ints, b: Ints) -> Floats:
@@ -94,10 +107,13 @@ def penalties(table: FactsTable, a: Ints, b: Ints) -> Floats:
 
 def _protagonists(table: FactsTable, a: Ints, b: Ints) -> npt.NDArray[np.bool_]:
     pa, pb = table.protagonist[a], table.protagonist[b]
-    both = (pa >= 0) & (pb >= 0) & (pa != pb)
-    found: npt.NDArray[np.bool_] = both & ~_has(table.name_keys, b * table.names + pa) & ~_has(
-        table.name_keys, a * table.names + pb
-    )
+    found: npt.NDArray[np.bool_] = (pa >= 0) & (pb >= 0) & (pa != pb)
+    # Whether each names the other's protagonist: a set test, on the few pairs left.
+    facts = table.facts
+    for k in np.flatnonzero(found).tolist():
+        fa, fb = facts[int(a[k])], facts[int(b[k])]
+        if fa.protagonist in fb.names or fb.protagonist in fa.names:
+            found[k] = False
     return found
 
 

@@ -43,6 +43,9 @@ from reader.storage import entities as entity_store
 from reader.storage import grouping_index as index
 from reader.storage import stories as story_store
 
+#: Stored articles' facts an import keeps between batches (a few hundred bytes each).
+FACTS_PER_RUN = 200_000
+
 #: New articles are grouped this many at a time: bounds memory on a million-article file,
 #: and lets later batches find earlier ones through the stored vectors.
 ASSIGN_BATCH = 2000
@@ -57,6 +60,21 @@ class DocumentFrequencies:
         self.db = db
         self.df: dict[str, int] = {}
         self.total = index.featured_count(db)
+        #: Facts of articles read this run (an import compares each batch with many of the
+        #: same stored articles): article id -> facts.
+        self.facts: dict[int, conflicts.Facts] = {}
+
+    def facts_of(self, ids: Sequence[int]) -> dict[int, conflicts.Facts]:
+        """Stored articles' facts, each read from SQL once per run (bounded)."""
+        known = self.facts
+        missing = [a for a in ids if a not in known]
+        if missing:
+            if len(known) > FACTS_PER_RUN:
+                known.clear()
+            stored = index.facts(self.db, missing)
+            for a in missing:
+                known[a] = conflicts.loads(stored.get(a))
+        return {a: known[a] for a in ids}
 
     def fetch(self, terms: Iterable[str]) -> None:
         """Read the counts of ``terms`` not read yet."""
@@ -170,7 +188,7 @@ def _assign_batch(
         postings=postings,
         story_of=story_of,
         stories={s: Story(d[0], (d[1], d[2], d[3], d[4])) for s, d in dates.items()},
-        facts=lambda ids: {a: conflicts.loads(f) for a, f in index.facts(db, ids).items()},
+        facts=df.facts_of,
     )
     assigned = assign(items, reach, _corrections(db, vectors), weighing, cancelled)
     touched: set[int] = set()
