@@ -117,7 +117,7 @@ def main() -> int:
     def step4(note: str, result: object) -> None:
         window.apply_changes(result)
         current = window.reading.article
-        window._current_story = None  # reload the story's note into the editor
+        window.navigator.current_story = None  # reload the story's note into the editor
         if current is not None:
             window.open_article(current.id)
         window.notes_dock.show()
