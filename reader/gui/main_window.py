@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 from PySide6.QtWidgets import QTreeView as _Tree
 
@@ -54,7 +54,7 @@ from reader.types import Changes, ReadFilter, SidebarCounts, StoryQuery, StoryRo
 PATCH_LIMIT = 50
 #: Smallest width of each pane, in average characters: the splitter never lets content
 #: (a long version bar, a row of topic chips) push a pane wider than the user left it.
-MIN_CHARS = (14, 30, 28)
+MIN_CHARS = (12, 30, 22)
 
 
 class MainWindow(QMainWindow, actions.ActionSlots):
@@ -373,8 +373,9 @@ class MainWindow(QMainWindow, actions.ActionSlots):
             self.resize(1400, 860)
         self._apply_pane_minimums()
         state = s.value("window/splitter")
-        if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
-            self.splitter.setSizes(default_sizes(self.width()))
+        # First run: the panes are sized when the window is first shown, at its real size.
+        self._default_panes = not (isinstance(state, QByteArray)
+                                   and self.splitter.restoreState(state))
         reading_state = s.value("window/reading_splitter")
         if isinstance(reading_state, QByteArray):
             self.reading.splitter.restoreState(reading_state)
@@ -436,6 +437,13 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         if not initial:
             preferences.save(self.settings, prefs)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._default_panes:
+            self._default_panes = False
+            self.splitter.setSizes(default_sizes(self.width(),
+                                                 self.fontMetrics().averageCharWidth()))
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
                             QEvent.Type.ThemeChange) and hasattr(self, "act_import"):
@@ -489,9 +497,12 @@ class MainWindow(QMainWindow, actions.ActionSlots):
                       f"reader.\nLibrary: {self.library.path}")
 
 
-def default_sizes(width: int) -> list[int]:
-    """First-run pane widths: the list gets the most room, the sidebar a fixed share."""
-    side = max(150, min(260, width * 18 // 100))
+def default_sizes(width: int, char: int = 7) -> list[int]:
+    """First-run pane widths. The list gets room for two lines of at least 36 average
+    characters (a 60-character headline reads whole in its two lines), the sidebar 16% of
+    the window (at most 260 px), the reader the rest."""
+    side = max(MIN_CHARS[0] * char, min(260, width * 16 // 100))
     rest = width - side
-    stories = rest * 47 // 100
+    wanted = 44 * char + 80  # bold is wider; padding, unread dot, arrow, scroll bar
+    stories = max(rest * 47 // 100, min(wanted, rest - MIN_CHARS[2] * char))
     return [side, stories, rest - stories]

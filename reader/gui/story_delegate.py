@@ -65,8 +65,9 @@ def wrap(text: str, font: QFont, width: int, lines: int = HEADLINE_LINES) -> lis
 
 
 def shown_characters(lines: list[str]) -> int:
-    """Characters of the headline a reader sees (an ellipsis is not one of them)."""
-    return sum(len(line.rstrip("…")) for line in lines)
+    """Characters of the headline a reader sees: its lines and the spaces where they break
+    (an ellipsis is not one of them)."""
+    return sum(len(line.rstrip("…")) for line in lines) + max(0, len(lines) - 1)
 
 
 class StoryDelegate(QStyledItemDelegate):
@@ -130,6 +131,7 @@ class StoryDelegate(QStyledItemDelegate):
         quiet.setAlphaF(0.72 if selected else 0.62)
         rect = QRect(opt.rect)
         base = QFont(opt.font)
+        base.setBold(False)  # the model's bold is for unread headlines only
         metrics = QFontMetrics(base)
         line_h = metrics.lineSpacing()
         x = rect.left() + PAD_X + DOT_W
@@ -145,11 +147,12 @@ class StoryDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text_colour)
         title = item.headline if isinstance(item, StoryRow) else item.title
-        for n, line in enumerate(wrap(title, title_font, width)):
+        lines = wrap(title, title_font, width)
+        for n, line in enumerate(lines):
             painter.drawText(QRectF(x, y + n * line_h, width, line_h),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                              line)
-        y += HEADLINE_LINES * line_h
+        y += max(1, len(lines)) * line_h  # the quiet line follows the headline
         snippet = index.data(SNIPPET_ROLE)
         if self.searching and isinstance(item, StoryRow):
             self._snippet(painter, base, QRect(x, y, width, line_h), title, str(snippet or ""),
@@ -190,11 +193,13 @@ class StoryDelegate(QStyledItemDelegate):
 
 
 def meta_line(item: StoryRow | VersionRow) -> str:
-    """``Meridian Press +1 · 14 Mar 2025 · 5 versions · 2 sources · ★ ✎``."""
+    """``★ ✎ · 14 Mar 2025 · 5 versions · 2 sources · Meridian Press +1``: the short facts
+    first, so a narrow list cuts the source names, not the date."""
     if isinstance(item, VersionRow):
         parts = [item.source, date_label(item.published, item.published_inferred)]
         parts.append("★" if item.starred else "")
         return " · ".join(p for p in parts if p)
-    parts = [sources_label(item), date_label(item.last_published) or "undated", badge(item)]
     marks = " ".join(m for m, on in (("★", item.starred), ("✎", item.has_note)) if on)
-    return " · ".join(p for p in (*parts, marks) if p)
+    parts = [marks, date_label(item.last_published) or "undated", badge(item),
+             sources_label(item)]
+    return " · ".join(p for p in parts if p)
