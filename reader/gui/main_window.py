@@ -21,15 +21,16 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 from PySide6.QtWidgets import QTreeView as _Tree
 
 from reader.errors import BroadsheetError
-from reader.gui import actions, preferences, recovery, theme
+from reader.gui import actions, preferences, recovery, theme, window_settings
 from reader.gui.dialogs import WelcomeView, shortcuts_text
 from reader.gui.feeds_flow import FeedsFlow
+from reader.gui.housekeeping import Housekeeping
 from reader.gui.import_flow import ImportFlow
 from reader.gui.library_watch import LibraryWatch
 from reader.gui.long_jobs import LongJobs
@@ -45,16 +46,13 @@ from reader.gui.sidebar import CountDelegate, FilterKey, LibraryTreeModel
 from reader.gui.status import StatusBar
 from reader.gui.stories_pane import StoriesPane
 from reader.gui.story_ops import StoryOps
-from reader.gui.worker import Jobs, QuickCheck
+from reader.gui.worker import Jobs
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
-from reader.types import Changes, ReadFilter, SidebarCounts, StoryQuery, StoryRow, VersionRow
+from reader.types import Changes, SidebarCounts, StoryQuery, StoryRow, VersionRow
 
 #: Above this many changed stories, reloading the page is cheaper than patching rows.
 PATCH_LIMIT = 50
-#: Smallest width of each pane, in average characters: the splitter never lets content
-#: (a long version bar, a row of topic chips) push a pane wider than the user left it.
-MIN_CHARS = (12, 30, 22)
 
 
 class MainWindow(QMainWindow, actions.ActionSlots):
@@ -77,8 +75,8 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         self.settings = settings or QSettings()
         self.setAcceptDrops(True)
         self.prefs = preferences.load(self.settings)
-        self._quick_check: QuickCheck | None = None
         self.has_feeds = False
+        self._default_panes = True  # sized at the first show (window_settings.restore)
         self.library_has_stories = False
         self.counts: SidebarCounts | None = None
         self.status = StatusBar(self)
@@ -127,6 +125,7 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         self.notes = NotesFlow(self)
         self.story_ops = StoryOps(self)
         self.watch = LibraryWatch(self)
+        self.housekeeping = Housekeeping(self)
         self.read_timer = self.read_state.timer
         actions.build(self)
         if library.read_only:
@@ -293,128 +292,24 @@ class MainWindow(QMainWindow, actions.ActionSlots):
     # ================================================================= safety
 
     def start_housekeeping(self) -> None:
-        """After the window is shown: the daily backup (worker) and the integrity quick check
-        (its own read-only connection on its own thread, so writes never wait for it)."""
-        self.jobs.submit(lambda lib, p, c: (lib.daily_backup(), lib.backup_warning),
-                         self._backup_done, self._backup_failed, label="Daily backup",
-                         cancel_on_stop=True)
-        self._quick_check = QuickCheck(self.library.path, self)
-        self._quick_check.done.connect(self._quick_check_done)
-        self._quick_check.start()
-
-    def _backup_done(self, result: Any) -> None:
-        if result[1]:
-            self.status.show(str(result[1]), 20_000)
-        self.housekeeping_done.emit("backup")
-
-    def _backup_failed(self, message: str) -> None:
-        self.status.show(f"The daily backup failed: {message}", 20_000)
-        self.housekeeping_done.emit("backup")
-
-    def _quick_check_done(self, problems: list[str]) -> None:
-        self._quick_check = None
-        self.housekeeping_done.emit("check")
-        if problems:
-            self.offer_recovery("; ".join(problems[:5]))
+        self.housekeeping.start_housekeeping()
 
     def offer_recovery(self, problem: str) -> None:
-        """The open library is damaged: offer its newest good backup or a new library."""
-        path = self.library.path
-        backup = Library.newest_good_backup(path)
-        choice = recovery.ask_recovery(self, path, problem, backup, can_continue=True)
-        if choice != recovery.NOT_NOW:
-            self.reopen(lambda: recovery.carry_out(choice, path, backup))
+        self.housekeeping.offer_recovery(problem)
 
     def restore_from_backup(self) -> None:
-        """File → Restore from backup…: list the dated backups and restore the chosen one."""
-        chosen = recovery.choose_backup(self, self.library.list_backups())
-        if chosen is not None:
-            path = self.library.path
-            self.reopen(lambda: recovery.carry_out(recovery.RESTORE, path, chosen))
+        self.housekeeping.restore_from_backup()
 
     def reopen(self, change: Callable[[], str]) -> None:
-        """Close every connection to the library, run ``change`` on the file, open it again
-        (the note being typed is saved first: the worker runs queued writes before it stops)."""
-        self.note_editor.flush()
-        self.read_state.stop_timer()
-        self.watch.stop()
-        if self._quick_check is not None:
-            self._quick_check.wait()
-            self._quick_check = None
-        self.jobs.shutdown()
-        self.jobs.deleteLater()
-        self.long_jobs.reset()
-        path = self.library.path
-        self.library.close()
-        message = ""
-        try:
-            message = change()
-        except BroadsheetError as exc:
-            message = f"Nothing was changed: {exc}"
-            self.long_jobs.warn("Restore", str(exc))
-        self.library = Library.open(path, defer_housekeeping=True)
-        self.pager.set_fetchers(self.library.story_page, self.library.versions)
-        self._start_jobs()
-        self.navigator.leave_story("Select a story to read it.")
-        self.library_changed()
-        self.watch.start()
-        if message:
-            self.status.show(message, 20_000)
-        self.library_reopened.emit(message)
+        self.housekeeping.reopen(change)
 
     # ================================================================= settings
 
     def _restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
-        self._apply_pane_minimums()
-        state = s.value("window/splitter")
-        # First run: the panes are sized when the window is first shown, at its real size.
-        self._default_panes = not (isinstance(state, QByteArray)
-                                   and self.splitter.restoreState(state))
-        reading_state = s.value("window/reading_splitter")
-        if isinstance(reading_state, QByteArray):
-            self.reading.splitter.restoreState(reading_state)
-        state = s.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        self.act_schedule.blockSignals(True)
-        self.act_schedule.setChecked(str(s.value("feeds/scheduled", "false")).lower() == "true")
-        self.act_schedule.blockSignals(False)
-        self.feeds.apply_schedule()
-        self.stories.blockSignals(True)
-        self.stories.set_sort(str(s.value("filter/sort", self.prefs.default_sort)))
-        self.stories.set_read(str(s.value("filter/read", ReadFilter.ALL.value)))
-        self.stories.blockSignals(False)
-        self.navigator.filter = FilterKey.decode(str(s.value("filter/key", "all:0")))
-        self.navigator.select_filter(self.navigator.filter)
-        self.reading.highlight_box.setChecked(
-            str(s.value("reading/highlight", "true")).lower() == "true")
-        self.apply_prefs(self.prefs, initial=True)
-
-    def _apply_pane_minimums(self) -> None:
-        char = max(6, self.fontMetrics().averageCharWidth())
-        for pane, chars in zip((self.library_view, self.stories, self.reading), MIN_CHARS,
-                               strict=True):
-            pane.setMinimumWidth(chars * char)
+        window_settings.restore(self)
 
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/reading_splitter", self.reading.splitter.saveState())
-        s.setValue("filter/key", self.navigator.filter.encode())
-        s.setValue("filter/sort", self.stories.sort_value().value)
-        s.setValue("filter/read", self.stories.read_value().value)
-        s.setValue("reading/point_size", self.reading.point_size())
-        s.setValue("reading/highlight", "true" if self.reading.highlight_box.isChecked()
-                   else "false")
-        s.sync()
+        window_settings.save(self)
 
     def mark_read_delay(self) -> int:
         return self.read_state.delay_ms
@@ -440,8 +335,8 @@ class MainWindow(QMainWindow, actions.ActionSlots):
     def showEvent(self, event: QShowEvent) -> None:
         if self._default_panes:
             self._default_panes = False
-            self.splitter.setSizes(default_sizes(self.width(),
-                                                 self.fontMetrics().averageCharWidth()))
+            self.splitter.setSizes(window_settings.default_sizes(
+                self.width(), self.fontMetrics().averageCharWidth()))
         super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -453,8 +348,7 @@ class MainWindow(QMainWindow, actions.ActionSlots):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.note_editor.flush()
         self.watch.stop()
-        if self._quick_check is not None:
-            self._quick_check.wait()
+        self.housekeeping.wait()
         self.save_settings()
         self.read_state.stop_timer()
         self.jobs.shutdown()  # runs queued writes (the note save) before the thread ends
@@ -495,14 +389,3 @@ class MainWindow(QMainWindow, actions.ActionSlots):
 
         plain.message(self, "About Broadsheet", f"Broadsheet {__version__}\nAn offline news "
                       f"reader.\nLibrary: {self.library.path}")
-
-
-def default_sizes(width: int, char: int = 7) -> list[int]:
-    """First-run pane widths. The list gets room for two lines of at least 36 average
-    characters (a 60-character headline reads whole in its two lines), the sidebar 16% of
-    the window (at most 260 px), the reader the rest."""
-    side = max(MIN_CHARS[0] * char, min(260, width * 16 // 100))
-    rest = width - side
-    wanted = 44 * char + 80  # bold is wider; padding, unread dot, arrow, scroll bar
-    stories = max(rest * 47 // 100, min(wanted, rest - MIN_CHARS[2] * char))
-    return [side, stories, rest - stories]
