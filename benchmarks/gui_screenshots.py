@@ -34,7 +34,6 @@ def _palette_image(image: object) -> object:
 
 def main() -> int:
     from PySide6.QtCore import QSettings, Qt, QTimer
-    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     library_path, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -42,22 +41,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
-    if dark:
-        QGuiApplication.styleHints().setColorScheme(Qt.ColorScheme.Dark)
-        # Xvfb has no platform theme to honour the hint, so give Fusion a dark palette
-        # (what a desktop in dark mode supplies).
-        from PySide6.QtGui import QColor, QPalette
+    from reader.gui import theme
 
-        pal = QPalette()
-        role = QPalette.ColorRole
-        for r, c in ((role.Window, "#202124"), (role.Base, "#17181a"),
-                     (role.AlternateBase, "#232427"), (role.Text, "#e8e8e8"),
-                     (role.WindowText, "#e8e8e8"), (role.Button, "#2b2c30"),
-                     (role.ButtonText, "#e8e8e8"), (role.Highlight, "#2f6fd0"),
-                     (role.HighlightedText, "#ffffff"), (role.Mid, "#55575c"),
-                     (role.PlaceholderText, "#9a9ca0"), (role.Link, "#8ab4f8")):
-            pal.setColor(r, QColor(c))
-        app.setPalette(pal)
+    theme.apply("dark" if dark else "light")  # what Preferences ▸ Theme does
     tmp = tempfile.mkdtemp()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
@@ -117,7 +103,7 @@ def main() -> int:
     def step4(note: str, result: object) -> None:
         window.apply_changes(result)
         current = window.reading.article
-        window._current_story = None  # reload the story's note into the editor
+        window.navigator.current_story = None  # reload the story's note into the editor
         if current is not None:
             window.open_article(current.id)
         window.notes_dock.show()

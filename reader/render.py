@@ -94,17 +94,60 @@ def _marked(text: str, start: int, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+class _Lists:
+    """Consecutive list items as written: numbered items keep their numbers (a list that
+    starts at 3 says 3; a number that does not follow on starts a new list), and bullets
+    right under a numbered item nest inside it ("1. Operation Overview:" then its "•"
+    details), instead of closing the numbered list and restarting it at 1."""
+
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.items: list[str] = []
+        self.sub: list[str] = []
+        self.start = 1
+        self.next = 1
+
+    def add(self, kind: str, number: int, html_item: str) -> str:
+        """Add an item; returns the HTML of a list this item closed ("" if none)."""
+        if self.kind == "ol" and kind == "ul" and self.items:
+            self.sub.append(html_item)
+            return ""
+        if self.kind == kind and (kind == "ul" or number == self.next):
+            self._nest()
+            self.items.append(html_item)
+            self.next = number + 1
+            return ""
+        closed = self.close()
+        self.kind, self.items, self.start, self.next = kind, [html_item], number, number + 1
+        return closed
+
+    def _nest(self) -> None:
+        if self.sub:
+            self.items[-1] += "<ul>" + "".join(f"<li>{s}</li>" for s in self.sub) + "</ul>"
+            self.sub = []
+
+    def close(self) -> str:
+        if self.kind is None:
+            return ""
+        self._nest()
+        start = f' start="{self.start}"' if self.kind == "ol" and self.start != 1 else ""
+        html_list = (f"<{self.kind}{start}>" + "".join(f"<li>{i}</li>" for i in self.items)
+                     + f"</{self.kind}>")
+        self.kind, self.items = None, []
+        return html_list
+
+
 def body_to_html(body: str, highlight: Sequence[tuple[int, int]] = ()) -> str:
     """HTML for a plain-text body. ``highlight`` holds ``(start, end)`` body offsets to mark.
 
     Consecutive non-blank lines that are not list items or headings join into one paragraph
-    (hard-wrapped dumps read as flowing text); list items group into ``<ol>``/``<ul>``.
+    (hard-wrapped dumps read as flowing text); list items group into ``<ol>``/``<ul>`` as
+    :class:`_Lists` describes, across blank lines between items.
     """
     lines = _lines(body)
     blocks: list[str] = []
     paragraph: list[str] = []
-    list_kind: str | None = None
-    items: list[str] = []
+    lists = _Lists()
 
     def close_paragraph() -> None:
         if paragraph:
@@ -112,11 +155,8 @@ def body_to_html(body: str, highlight: Sequence[tuple[int, int]] = ()) -> str:
             paragraph.clear()
 
     def close_list() -> None:
-        nonlocal list_kind
-        if list_kind and items:
-            blocks.append(f"<{list_kind}>" + "".join(items) + f"</{list_kind}>")
-        items.clear()
-        list_kind = None
+        if closed := lists.close():
+            blocks.append(closed)
 
     for index, line in enumerate(lines):
         if line is None:
@@ -126,25 +166,21 @@ def body_to_html(body: str, highlight: Sequence[tuple[int, int]] = ()) -> str:
         bullet = _BULLET.match(line.text)
         if numbered or bullet:
             close_paragraph()
-            kind = "ol" if numbered else "ul"
-            if list_kind != kind:
-                close_list()
-                list_kind = kind
             match = numbered or bullet
             assert match is not None
-            item = match.group(2) if numbered else match.group(1)
-            item_start = line.start + match.start(2 if numbered else 1)
-            items.append("<li>" + _marked(item, item_start, highlight) + "</li>")
+            group = 2 if numbered else 1
+            item = _marked(match.group(group), line.start + match.start(group), highlight)
+            number = int(numbered.group(1)) if numbered else 0
+            if closed := lists.add("ol" if numbered else "ul", number, item):
+                blocks.append(closed)
             continue
         nxt = lines[index + 1] if index + 1 < len(lines) else None
         next_blank = nxt is None
+        close_list()
         if not paragraph and _is_heading(line, next_blank):
-            close_list()
             blocks.append("<h3>" + _marked(line.text, line.start, highlight) + "</h3>")
             continue
-        close_list()
         paragraph.append(_marked(line.text, line.start, highlight))
     close_paragraph()
     close_list()
     return "\n".join(blocks)
-

@@ -92,7 +92,8 @@ class ReadFilter(StrEnum):
 
 
 class StorySort(StrEnum):
-    DATE = "date"  # newest first
+    DATE = "date"  # newest first; undated stories last
+    OLDEST = "oldest"  # oldest first; undated stories last
     VERSIONS = "versions"  # most versions first
     TITLE = "title"  # A to Z
 
@@ -160,6 +161,8 @@ class StoryQuery:
     topic_id: int | None = None
     source_id: int | None = None
     entity_id: int | None = None
+    #: A facet's aliases (``Facet.ids``); when set, stories mentioning any of them match.
+    entity_ids: tuple[int, ...] = ()
     read: ReadFilter = ReadFilter.ALL
     starred_only: bool = False
     with_notes: bool = False
@@ -239,11 +242,50 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Facet:
+    """One entry of People & places: a name with its aliases folded in ("US", "U.S." and
+    "United States" are one facet). ``count`` is articles mentioning any alias; ``stories``
+    and ``unread`` are stories (the unit of the list), so the sidebar counts like the list."""
+
     id: int
     name: str
     kind: str  # "person", "place", "org" or "name" when unknown
     count: int
     hidden: bool = False
+    stories: int = 0
+    unread: int = 0
+    aliases: tuple[str, ...] = ()
+    #: Every entity id the facet stands for (its own first); filter with all of them.
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ViewCount:
+    """Stories in one sidebar entry, and how many of them have an unread version."""
+
+    stories: int
+    unread: int
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarCounts:
+    """Story counts for every sidebar entry, read in one go (see ``Library.sidebar_counts``).
+
+    ``views`` is keyed by "all", "unread", "starred" and "notes"; ``topics`` and ``sources``
+    by id. Counts are stories, like the list, never articles.
+    """
+
+    views: dict[str, ViewCount]
+    topics: dict[int, ViewCount]
+    sources: dict[int, ViewCount]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedRead:
+    """What "Mark all as read" did: the Changes, and the articles it flipped (for undo)."""
+
+    changes: Changes
+    article_ids: tuple[int, ...]
+    stories: int
 
 
 # --------------------------------------------------------------------------- notes

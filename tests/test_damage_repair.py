@@ -98,8 +98,11 @@ def test_page_reader_reads_a_sound_file_exactly_as_sqlite_does(
         for table in ("articles", "notes", "stories", "corrections"):
             read = reader.walk_table(_root(path, table), table)
             assert read.lost == [] and read.lost_rowids == [] and read.bad_cells == 0
+            # The stored columns: generated ones (stories.dated) are computed, not on the page.
+            stored = ", ".join(r[1] for r in _rows(path, f"PRAGMA table_info({table})"))
             expected = {
-                int(r[0]): list(r[1:]) for r in _rows(path, f"SELECT rowid, * FROM {table}")
+                int(r[0]): list(r[1:])
+                for r in _rows(path, f"SELECT rowid, {stored} FROM {table}")
             }
             got = {rowid: values for rowid, values in read.rows}
             assert got.keys() == expected.keys()

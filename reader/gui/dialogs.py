@@ -11,11 +11,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,15 +28,20 @@ from reader.types import ImportReport, Topic
 MAX_LISTED_FAILURES = 15
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def import_summary(report: ImportReport) -> str:
     """The text of the after-import summary: added, already present, failed (with reasons)."""
     lines = []
     if report.cancelled:
         lines.append("The import was cancelled. Files finished before that were kept.")
-    lines.append(f"Added: {report.added} article(s)")
-    lines.append(f"Already present: {report.already_present} article(s)")
+    lines.append(f"Added: {_plural(report.added, 'article')}")
+    lines.append(f"Already present: {_plural(report.already_present, 'article')}")
     failed = report.failed
-    lines.append(f"Failed: {len(failed)} file(s)")
+    if failed:
+        lines.append(f"Failed: {_plural(len(failed), 'file')}")
     for outcome in failed[:MAX_LISTED_FAILURES]:
         lines.append(f"  • {Path(outcome.path).name}: {outcome.error}")
     if len(failed) > MAX_LISTED_FAILURES:
@@ -118,7 +124,14 @@ class TopicsDialog(QDialog):
         self.setWindowTitle("Topics")
         self._save = save
         self._delete = delete
-        self.list = QListWidget()
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(["Topic", "Rule"])
+        self.list.setRootIsDecorated(False)
+        self.list.setWordWrap(True)
+        self.list.setUniformRowHeights(False)
+        header = self.list.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.name = QLineEdit()
         self.rule = QLineEdit()
         self.rule.setPlaceholderText('e.g.  oil OR gas OR "power grid" NOT football')
@@ -152,22 +165,36 @@ class TopicsDialog(QDialog):
         self.new_button.clicked.connect(self._new)
         self.save_button.clicked.connect(self._save_clicked)
         self.delete_button.clicked.connect(self._delete_clicked)
-        self.resize(520, 460)
         self.set_topics(topics)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Wide enough for the longest rule (within the screen), tall enough for the list."""
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(f"{t.name}    {t.rule}")
+                       for t in self._topics), default=400)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = min(longest + 120, int(screen.width() * 0.8) if screen else 1200)
+        rows = min(len(self._topics), 16)
+        height = metrics.lineSpacing() * (rows + 2) * 3 // 2 + 240
+        self.resize(max(520, width), min(max(420, height),
+                                         int(screen.height() * 0.85) if screen else 900))
 
     def set_topics(self, topics: list[Topic]) -> None:
-        current = self._current_id()
+        current = self._current_id() if hasattr(self, "_topics") else None
+        self._topics = list(topics)
         self.list.clear()
         for topic in topics:
-            item = QListWidgetItem(f"{topic.name}   —   {topic.rule}")
-            item.setData(Qt.ItemDataRole.UserRole, topic)
-            self.list.addItem(item)
+            item = QTreeWidgetItem([topic.name, topic.rule])
+            item.setData(0, Qt.ItemDataRole.UserRole, topic)
+            item.setToolTip(1, plain.tooltip(topic.rule))
+            self.list.addTopLevelItem(item)
             if topic.id == current:
                 self.list.setCurrentItem(item)
 
     def _current_topic(self) -> Topic | None:
         item = self.list.currentItem()
-        topic = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        topic = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         return topic if isinstance(topic, Topic) else None
 
     def _current_id(self) -> int | None:
@@ -182,7 +209,8 @@ class TopicsDialog(QDialog):
             self.rule.setText(topic.rule)
 
     def _new(self) -> None:
-        self.list.setCurrentRow(-1)
+        self.list.clearSelection()
+        self.list.setCurrentIndex(self.list.rootIndex())
         self.name.clear()
         self.rule.clear()
         self.name.setFocus()

@@ -1,43 +1,29 @@
-"""Qt item models: thin adapters over plain-Python data (see :mod:`reader.gui.paging`).
+"""The stories list's Qt model: a thin adapter over plain-Python data (see
+:mod:`reader.gui.paging`).
 
 :class:`StoryTreeModel` pages stories lazily with ``canFetchMore``/``fetchMore`` and loads a
-story's versions only when it is expanded. :class:`LibraryTreeModel` is the small left-hand
-tree (views, topics, sources, people & places). Neither ever holds an article body.
+story's versions only when it is expanded; it never holds an article body. The left-hand
+tree is :mod:`reader.gui.sidebar` (re-exported here for older imports).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont
 
 from reader.gui import plain
 from reader.gui.labels import badge, date_label, marks, sources_label
 from reader.gui.paging import FIRST_PAGE, PAGE, StoryPager
-from reader.types import (
-    Facet,
-    FeedInfo,
-    SourceCount,
-    StoryQuery,
-    StoryRow,
-    Topic,
-    VersionRow,
-)
-
-#: How a feed's last refresh went, as a short mark before its name.
-FEED_MARKS = {"error": "⚠ ", "new": "○ ", "ok": "", "not-modified": ""}
+from reader.types import StoryQuery, StoryRow, VersionRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Custom roles.
 STORY_ROLE = Qt.ItemDataRole.UserRole + 1  # StoryRow (top level) or VersionRow (child)
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 2
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
 HIT_ROLE = Qt.ItemDataRole.UserRole + 4  # where a search hit was: "title", "body", "note"
-FEED_ROLE = Qt.ItemDataRole.UserRole + 5  # a feed entry's subscription id
-GROUP_ROLE = Qt.ItemDataRole.UserRole + 6  # a group heading's kind ("feed", "topic", ...)
 
 COLUMNS = ("Headline", "Versions", "Sources", "Date", "")
 COL_HEADLINE, COL_BADGE, COL_SOURCES, COL_DATE, COL_MARKS = range(5)
@@ -276,182 +262,16 @@ class StoryTreeModel(QAbstractItemModel):
         return self.pager.position.get(story_id)
 
 
-# ------------------------------------------------------------------------- left tree
+from reader.gui.sidebar import (  # noqa: E402  (older imports of the left tree's names)
+    FEED_ROLE,
+    FILTER_ROLE,
+    GROUP_ROLE,
+    FilterKey,
+    LibraryTreeModel,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class FilterKey:
-    """What a left-hand entry selects: ``kind`` in all/unread/starred/notes/topic/source/entity."""
-
-    kind: str
-    id: int = 0
-
-    def encode(self) -> str:
-        return f"{self.kind}:{self.id}"
-
-    @classmethod
-    def decode(cls, text: str) -> FilterKey:
-        kind, _, ident = text.partition(":")
-        if kind not in {"all", "unread", "starred", "notes", "topic", "source", "entity", "feed"}:
-            return cls("all")
-        try:
-            return cls(kind, int(ident or 0))
-        except ValueError:
-            return cls("all")
-
-    def apply(self, query: StoryQuery) -> dict[str, Any]:
-        """StoryQuery field overrides for this entry."""
-        from reader.types import ReadFilter
-
-        if self.kind == "unread":
-            return {"read": ReadFilter.UNREAD}
-        if self.kind == "starred":
-            return {"starred_only": True}
-        if self.kind == "notes":
-            return {"with_notes": True}
-        if self.kind == "topic":
-            return {"topic_id": self.id}
-        if self.kind == "source":
-            return {"source_id": self.id}
-        if self.kind == "entity":
-            return {"entity_id": self.id}
-        return {}
-
-
-class LibraryTreeModel(QStandardItemModel):
-    """The left pane: a few dozen rows, rebuilt whenever counts change."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setHorizontalHeaderLabels(["Library"])
-        self.groups: dict[str, QStandardItem] = {}
-        root = self.invisibleRootItem()
-        for key, label in (
-            (FilterKey("all"), "All stories"),
-            (FilterKey("unread"), "Unread"),
-            (FilterKey("starred"), "Starred"),
-            (FilterKey("notes"), "With notes"),
-        ):
-            root.appendRow(self._leaf(label, key))
-        for name, label in (
-            ("feed", "Feeds"),
-            ("topic", "Topics"),
-            ("source", "Sources"),
-            ("entity", "People & places"),
-        ):
-            group = QStandardItem(label)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = group.font()
-            font.setBold(True)
-            group.setFont(font)
-            group.setData(name, GROUP_ROLE)
-            root.appendRow(group)
-            self.groups[name] = group
-        self.set_feeds([])
-
-    @staticmethod
-    def _leaf(label: str, key: FilterKey, tooltip: str = "") -> QStandardItem:
-        item = QStandardItem(label)
-        item.setData(key.encode(), FILTER_ROLE)
-        item.setEditable(False)
-        if tooltip:
-            item.setToolTip(plain.tooltip(tooltip))
-        return item
-
-    def _fill(self, group: str, items: list[QStandardItem]) -> None:
-        parent = self.groups[group]
-        if parent.rowCount():
-            parent.removeRows(0, parent.rowCount())
-        if items:
-            parent.appendRows(items)
-
-    def set_topics(self, topics: list[Topic]) -> None:
-        self._fill(
-            "topic",
-            [
-                self._leaf(
-                    f"{t.name}  ({t.unread}/{t.total})" if t.total else t.name,
-                    FilterKey("topic", t.id),
-                    f"{t.unread} unread of {t.total} articles\nRule: {t.rule}",
-                )
-                for t in topics
-            ],
-        )
-
-    def set_sources(self, sources: list[SourceCount]) -> None:
-        self._fill(
-            "source",
-            [
-                self._leaf(
-                    f"{s.name}  ({s.articles})",
-                    FilterKey("source", s.id),
-                    f"{s.unread} unread of {s.articles} articles",
-                )
-                for s in sources
-            ],
-        )
-
-    def set_feeds(self, feeds: list[FeedInfo]) -> None:
-        """One entry per subscription; selecting it shows its source's stories."""
-        items = []
-        for feed in feeds:
-            key = FilterKey("source", feed.source_id) if feed.source_id is not None else None
-            item = self._leaf(feed_label(feed), key or FilterKey("feed", feed.id),
-                              feed_tooltip(feed))
-            if key is None:  # never fetched: nothing to show yet
-                item.setData(None, FILTER_ROLE)
-            item.setData(feed.id, FEED_ROLE)
-            items.append(item)
-        self._fill("feed", items or [self._hint("No feeds yet: right-click to add one")])
-
-    @staticmethod
-    def _hint(text: str) -> QStandardItem:
-        """A greyed, unselectable line that says what an empty group is for."""
-        item = QStandardItem(text)
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
-        font = item.font()
-        font.setItalic(True)
-        item.setFont(font)
-        return item
-
-    def set_facets(self, facets: list[Facet]) -> None:
-        self._fill(
-            "entity",
-            [
-                self._leaf(f"{f.name}  ({f.count})", FilterKey("entity", f.id), f.kind)
-                for f in facets
-                if not f.hidden
-            ],
-        )
-
-    def find(self, key: FilterKey) -> QModelIndex:
-        wanted = key.encode()
-        matches = self.match(
-            self.index(0, 0), FILTER_ROLE, wanted, 1,
-            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
-        )
-        return matches[0] if matches else QModelIndex()
-
-
-def feed_label(feed: FeedInfo) -> str:
-    """``⚠ Harbour Gazette  (3)``: status mark, title, unread count."""
-    name = feed.title or feed.url
-    count = f"  ({feed.unread})" if feed.unread else ""
-    return f"{FEED_MARKS.get(feed.status, '')}{name}{count}"
-
-
-def feed_tooltip(feed: FeedInfo) -> str:
-    """Address, status, last check and the last error in full."""
-    status = {
-        "new": "not refreshed yet", "ok": "refreshed", "not-modified": "unchanged at last check",
-        "error": "the last refresh failed",
-    }.get(feed.status, feed.status)
-    lines = [feed.url, f"Status: {status}"]
-    if feed.last_checked is not None:
-        lines.append(f"Last checked: {feed.last_checked:%d %b %Y %H:%M}")
-    lines.append(f"{feed.articles} article(s), {feed.unread} unread")
-    if feed.last_error:
-        lines.append(f"Last error: {feed.last_error}")
-    if feed.folder:
-        lines.append(f"Folder: {feed.folder}")
-    return "\n".join(lines)
+__all__ = [
+    "COLUMNS", "COL_BADGE", "COL_DATE", "COL_HEADLINE", "COL_MARKS", "COL_SOURCES",
+    "FEED_ROLE", "FILTER_ROLE", "GROUP_ROLE", "HIT_ROLE", "SNIPPET_ROLE", "STORY_ROLE",
+    "FilterKey", "LibraryTreeModel", "StoryTreeModel",
+]

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
+    QFont,
     QFontMetricsF,
     QImage,
     QKeySequence,
@@ -68,6 +69,9 @@ def not_cached_image() -> QImage:
 class SafeBrowser(QTextBrowser):
     """A QTextBrowser that loads nothing and hands clicked links to the system browser."""
 
+    #: The left margin of the text column changed (the header follows it).
+    margin_changed = Signal(float)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
@@ -105,7 +109,8 @@ class SafeBrowser(QTextBrowser):
         self.apply_measure()
 
     def apply_measure(self) -> None:
-        """Centre a column of about 70 characters (root-frame margins, not a fixed width)."""
+        """Centre a column of about 70 characters (root-frame margins, not a fixed width);
+        the header (title, source, versions) is placed on the same left edge."""
         metrics = QFontMetricsF(self.document().defaultFont())
         column = metrics.averageCharWidth() * MEASURE_CH
         side = max(12.0, (self.viewport().width() - column) / 2)
@@ -115,6 +120,7 @@ class SafeBrowser(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
             root.setFrameFormat(fmt)
+        self.margin_changed.emit(side)
 
 
 class ReadingPane(QWidget):
@@ -154,6 +160,9 @@ class ReadingPane(QWidget):
         self.next_button.setToolTip("Next version (])")
         self.next_button.clicked.connect(self.next_version)
         self.version_label = plain.label()
+        # Long source names must not widen the pane: the label may be cut, never the splitter.
+        self.version_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
         self.highlight_box = QCheckBox("Highlight what only this version says")
         self.highlight_box.setChecked(True)
         self.highlight_box.toggled.connect(self.highlight_toggled)
@@ -164,6 +173,7 @@ class ReadingPane(QWidget):
         switcher.addStretch(1)
         switcher.addWidget(self.highlight_box)
         self.switcher = QWidget()
+        self.switcher.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.switcher.setLayout(switcher)
         switcher.setContentsMargins(0, 0, 0, 0)
 
@@ -175,11 +185,15 @@ class ReadingPane(QWidget):
         self.quote_action.triggered.connect(self.quote_requested)
 
         header = QWidget()
+        header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head = QVBoxLayout(header)
         head.setContentsMargins(12, 8, 12, 4)
+        self.head = head
+        self.browser.margin_changed.connect(self._align_header)
         head.addWidget(self.title)
         head.addWidget(self.meta)
         chips_row = QWidget()
+        chips_row.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         chips_row.setLayout(self.chips)
         self.chips.setContentsMargins(0, 0, 0, 0)
         head.addWidget(chips_row)
@@ -203,6 +217,11 @@ class ReadingPane(QWidget):
         layout.addWidget(self.splitter)
         self.clear()
 
+    def _align_header(self, side: float) -> None:
+        """Put the title on the text column's left edge, no wider than the column."""
+        left = int(side + self.browser.frameWidth() + self.browser.document().documentMargin())
+        self.head.setContentsMargins(left, 8, left, 4)
+
     # ----------------------------------------------------------------- content
 
     def clear(self, message: str = "Select a story to read it.") -> None:
@@ -212,7 +231,7 @@ class ReadingPane(QWidget):
         self.meta.setText("")
         self._set_chips(())
         self.switcher.hide()
-        self.browser.setHtml(f"<p>{message}</p>")
+        self.browser.setHtml(f"<p>{_escape(message)}</p>")
         self.browser.apply_measure()
 
     def show_article(
@@ -307,6 +326,19 @@ class ReadingPane(QWidget):
         size = max(MIN_POINT, min(MAX_POINT, size + steps))
         self.set_point_size(size)
         return int(size)
+
+    def reader_font(self) -> QFont:
+        return self.browser.document().defaultFont()
+
+    def set_reader_font(self, family: str, size: float) -> None:
+        """The reader's font (Preferences): empty family and 0 keep the current ones."""
+        font = QFont(self.browser.document().defaultFont())
+        if family:
+            font.setFamily(family)
+        if size > 0:
+            font.setPointSizeF(max(MIN_POINT, min(MAX_POINT, size)))
+        self.browser.document().setDefaultFont(font)
+        self.browser.apply_measure()
 
     def set_point_size(self, size: float) -> None:
         font = self.browser.document().defaultFont()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from sqlite_utils import Database
 
+from reader import facets as facet_rules
 from reader.errors import NotFound
 from reader.grouping import thresholds as t
 from reader.grouping.entities import entity_key
@@ -133,17 +134,109 @@ def refresh_story_entities(db: Database, story_ids: Iterable[int]) -> None:
         )
 
 
+#: Names read per facet to judge how the library writes it (reader.facets.judge).
+_SAMPLE = 20
+#: Candidates read per facet shown: aliases fold together and plain words drop out.
+_POOL = 3
+
+
+class _Verdicts:
+    """Per database: entity id -> (article count when judged, verdict). A verdict is read
+    again when the name's count has grown by a quarter (new articles may write it
+    differently); a few hundred small reads the first time, none after."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[int, facet_rules.Verdict]] = {}
+
+
+_verdicts: weakref.WeakKeyDictionary[Database, _Verdicts] = weakref.WeakKeyDictionary()
+
+
 def facets(db: Database, limit: int = 50, include_hidden: bool = False) -> list[Facet]:
-    """The most mentioned names, with counts (hidden ones only when asked)."""
-    where = "count >= ?" + ("" if include_hidden else " AND hidden = 0")
+    """The most mentioned places, bodies and people, one facet per alias group, with story
+    counts (hidden ones only when asked). See :mod:`reader.facets` for the rules."""
     rows = db.conn.execute(
-        f"SELECT id, name, kind, count, hidden FROM entities WHERE {where}"
+        "SELECT id, name, kind, count, hidden FROM entities WHERE count >= ?"
         " ORDER BY count DESC, name LIMIT ?",
-        [t.MIN_FACET_COUNT, limit],
+        [t.MIN_FACET_COUNT, limit * _POOL + 20],
     ).fetchall()
-    return [
-        Facet(id=int(r[0]), name=r[1], kind=r[2], count=int(r[3]), hidden=bool(r[4])) for r in rows
+    hidden = {int(r[0]) for r in rows if r[4]}
+    candidates = [facet_rules.Candidate(int(r[0]), r[1], r[2], int(r[3])) for r in rows]
+    groups = facet_rules.group_aliases(candidates, lambda a, b: _cooccur(db, a, b))
+    verdicts = _verdicts.get(db)
+    if verdicts is None:
+        verdicts = _verdicts[db] = _Verdicts()
+    out: list[Facet] = []
+    for group in groups:
+        is_hidden = group.id in hidden
+        if is_hidden and not include_hidden:
+            continue
+        verdict = _judge(db, verdicts, group)
+        if not verdict.keep:
+            continue
+        stories, unread, articles = _group_counts(db, group)
+        out.append(
+            Facet(
+                id=group.id, name=verdict.display, kind=group.kind, count=articles,
+                hidden=is_hidden, stories=stories, unread=unread,
+                aliases=tuple(m.name for m in group.members if m.name != verdict.display),
+                ids=group.ids,
+            )
+        )
+    out.sort(key=lambda f: (-f.stories, -f.count, f.name))
+    return out[:limit]
+
+
+def _judge(db: Database, verdicts: _Verdicts, group: facet_rules.Facet) -> facet_rules.Verdict:
+    head = group.members[0]
+    if len(group.members) > 1 or " " in head.name or group.code is not None:
+        return facet_rules.judge(group, None)
+    known = verdicts.seen.get(head.id)
+    if known is not None and head.count * 4 < known[0] * 5:
+        return known[1]
+    texts = [
+        str(r[0])
+        for r in db.conn.execute(
+            "SELECT a.body FROM article_entities x JOIN articles a ON a.id = x.article_id"
+            " WHERE x.entity_id = ? LIMIT ?",
+            [head.id, _SAMPLE],
+        )
     ]
+    verdict = facet_rules.judge(group, facet_rules.read_evidence(head.name, texts))
+    verdicts.seen[head.id] = (head.count, verdict)
+    return verdict
+
+
+def _cooccur(db: Database, a: int, b: int) -> bool:
+    """Whether one article mentions both names (walks the rarer name's articles)."""
+    row = db.conn.execute(
+        "SELECT 1 FROM article_entities x JOIN article_entities y"
+        " ON y.entity_id = ? AND y.article_id = x.article_id WHERE x.entity_id = ? LIMIT 1",
+        [b, a],
+    ).fetchone()
+    return row is not None
+
+
+def _group_counts(db: Database, group: facet_rules.Facet) -> tuple[int, int, int]:
+    """(stories, stories with an unread version, articles) that mention any alias."""
+    ids = list(group.ids)
+    marks = ",".join("?" * len(ids))
+    stories, unread = db.conn.execute(
+        f"""
+        SELECT count(*), coalesce(sum(s.unread > 0), 0) FROM stories s
+        WHERE s.id IN (SELECT story_id FROM story_entities WHERE entity_id IN ({marks}))
+        """,
+        ids,
+    ).fetchone()
+    if len(ids) == 1:
+        articles = group.members[0].count
+    else:
+        articles = db.conn.execute(
+            f"SELECT count(DISTINCT article_id) FROM article_entities"
+            f" WHERE entity_id IN ({marks})",
+            ids,
+        ).fetchone()[0]
+    return int(stories), int(unread), int(articles)
 
 
 def set_hidden(db: Database, entity_id: int, hidden: bool) -> None:

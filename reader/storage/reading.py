@@ -34,8 +34,21 @@ _STORY_COLUMNS = (
 )
 
 #: For each sort: ORDER BY clause, keyset comparison, and the columns of the cursor.
+#: Undated stories (no ``last_ts``) go last in both date orders: their ``sort_ts`` is the time
+#: they were added, which put 31 of the seeds' 54 stories at the top of "newest first". The
+#: ``dated`` / ``undated`` generated columns lead both the order and the keyset, and each has
+#: an index (migration 6), so a page still costs an index seek.
 _SORTS: dict[StorySort, tuple[str, str, tuple[str, ...]]] = {
-    StorySort.DATE: ("s.sort_ts DESC, s.id DESC", "(s.sort_ts, s.id) < (?, ?)", ("sort_ts", "id")),
+    StorySort.DATE: (
+        "s.dated DESC, s.sort_ts DESC, s.id DESC",
+        "(s.dated, s.sort_ts, s.id) < (?, ?, ?)",
+        ("dated", "sort_ts", "id"),
+    ),
+    StorySort.OLDEST: (
+        "s.undated, s.sort_ts, s.id",
+        "(s.undated, s.sort_ts, s.id) > (?, ?, ?)",
+        ("undated", "sort_ts", "id"),
+    ),
     StorySort.VERSIONS: (
         "s.size DESC, s.sort_ts DESC, s.id DESC",
         "(s.size, s.sort_ts, s.id) < (?, ?, ?)",
@@ -78,7 +91,14 @@ def story_filters(
         else:
             where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic_id = ?)")
         params.append(query.topic_id)
-    if query.entity_id is not None:
+    if query.entity_ids:
+        ids = list(query.entity_ids)
+        where.append(
+            "s.id IN (SELECT story_id FROM story_entities"
+            f" WHERE entity_id IN ({','.join('?' * len(ids))}))"
+        )
+        params.extend(ids)
+    elif query.entity_id is not None:
         where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
         params.append(query.entity_id)
     if query.source_id is not None:
@@ -125,7 +145,10 @@ def story_row(row: tuple[Any, ...], sort: StorySort = StorySort.DATE, **extra: A
     """Build a :class:`StoryRow` from a row selected with ``_STORY_COLUMNS``."""
     sid, headline, head_id, sources, size, nsrc, first, last, unread, starred, note = row[:11]
     sort_ts = row[11]
-    keys = {"sort_ts": sort_ts, "id": sid, "size": size, "headline": headline}
+    keys = {
+        "sort_ts": sort_ts, "id": sid, "size": size, "headline": headline,
+        "dated": int(last is not None), "undated": int(last is None),
+    }
     return StoryRow(
         id=int(sid),
         headline=str(headline),

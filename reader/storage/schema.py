@@ -312,7 +312,31 @@ def m005_filter_indexes(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m006_grouping_vectors(db: Database) -> None:
+def m006_undated_last(db: Database) -> None:
+    """Date orders that put undated stories last.
+
+    An undated story's ``sort_ts`` is the time it was added, which put undated stories at the
+    top of "newest first" (31 of the seeds' 54). Two virtual generated columns (computed, not
+    stored) now lead the date orders, each with an index, so a keyset page is still an index
+    seek (an expression index would be scanned from the start: SQLite compares row values
+    only on columns). The plain date index they replace is dropped.
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE stories ADD COLUMN dated INTEGER GENERATED ALWAYS AS (last_ts IS NOT NULL)
+            VIRTUAL;
+        ALTER TABLE stories ADD COLUMN undated INTEGER GENERATED ALWAYS AS (last_ts IS NULL)
+            VIRTUAL;
+        DROP INDEX IF EXISTS stories_by_date;
+        CREATE INDEX stories_newest ON stories (dated, sort_ts, id);
+        CREATE INDEX stories_oldest ON stories (undated, sort_ts, id);
+        """,
+    )
+
+
+@MIGRATIONS()
+def m007_grouping_vectors(db: Database) -> None:
     """Grouping by TF-IDF vectors: the stored features change form, the inverted index holds
     each article's vector (term and weight), and the facts that can conflict get a column of
     their own (an import reads them for the few articles it compares, not whole features).

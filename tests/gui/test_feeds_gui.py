@@ -11,7 +11,7 @@ import pytest
 from helpers.feed_server import FeedServer, rss
 from PySide6.QtCore import QBuffer, QIODevice, QSettings, QUrl
 from PySide6.QtGui import QImage, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from reader.gui import plain
@@ -54,10 +54,18 @@ def _feed_items(window: MainWindow) -> list[tuple[str, str, int]]:
     return out
 
 
+def _subscribe(window: MainWindow, url: str) -> None:
+    """Type an address into the Add feed dialog and press Subscribe."""
+    window.act_add_feed.trigger()
+    dialog = window.feeds.dialog
+    assert dialog is not None
+    dialog.address.setText(url)
+    dialog.buttons.accepted.emit()
+
+
 def _add(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (url, True)))
     with qtbot.waitSignal(window.feeds_refreshed, timeout=20_000):
-        window.act_add_feed.trigger()
+        _subscribe(window, url)
 
 
 def test_add_feed_shows_status_and_html_with_cached_images_only(
@@ -121,9 +129,8 @@ def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
 ) -> None:
     slow = feed_server.serve("/slow", rss([("s", "Slow story", "Late.")], "Slow"))
     feed_server.delays["/slow"] = 1.0
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (slow, True)))
     with qtbot.waitSignal(window.feed_job_done, timeout=20_000):
-        window.act_add_feed.trigger()
+        _subscribe(window, slow)
         # While the worker waits on the server, the GUI thread keeps running timers.
         started = time.perf_counter()
         qtbot.wait(100)
@@ -132,7 +139,7 @@ def test_refresh_never_blocks_the_window_and_remove_keeps_articles(
     [(_label, _tip, feed_id)] = _feed_items(window)
     group = window.library_model.groups["feed"]
     window.library_view.setCurrentIndex(group.child(0).index())
-    assert window.selected_feed() == feed_id
+    assert window.feeds.selected_feed() == feed_id
     monkeypatch.setattr(plain, "message", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(window.feeds_refreshed, timeout=10_000):
         window.act_remove_feed.trigger()
@@ -190,7 +197,7 @@ def test_feed_settings_dialog_sets_the_cap_and_per_feed_caching(
     [feeds_menu] = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "F&eeds"]
     assert window.act_feed_settings in feeds_menu.actions()
     window.act_feed_settings.trigger()
-    dialog = window.feed_settings
+    dialog = window.feeds.settings_dialog
     # The size is measured on the worker; its answer arrives only while Qt's loop runs.
     with qtbot.waitSignal(dialog.measured, timeout=10_000) as measured:
         pass
@@ -213,7 +220,7 @@ def test_feed_settings_dialog_sets_the_cap_and_per_feed_caching(
 
     # Opened again, the dialog shows what was saved; Cancel changes nothing.
     window.act_feed_settings.trigger()
-    again = window.feed_settings
+    again = window.feeds.settings_dialog
     with qtbot.waitSignal(again.measured, timeout=10_000):
         pass
     assert again is not dialog and again.cap.value() == 0

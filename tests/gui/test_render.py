@@ -28,3 +28,14 @@ def test_urls_become_links_and_are_escaped() -> None:
     assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
     assert "&quot;Quoted&quot;" in html
 
+
+
+def test_lists_render_as_written() -> None:
+    body = ("Key Details:\n\n1. Operation Overview:\n  • raid on call centres\n"
+            "2. Arrests Made:\n  • two detained\n  • one at large\n3. Outlook:\n\nEnd.\n\n"
+            "5. Fifth point\n6. Sixth point")
+    html = body_to_html(body)
+    assert ("<ol><li>Operation Overview:<ul><li>raid on call centres</li></ul></li>"
+            "<li>Arrests Made:<ul><li>two detained</li><li>one at large</li></ul></li>"
+            "<li>Outlook:</li></ol>") in html
+    assert '<ol start="5"><li>Fifth point</li><li>Sixth point</li></ol>' in html

@@ -80,7 +80,7 @@ def _damage_first_reads(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     roots = [r[0] for r in conn.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name IN ('stories', 'stories_by_date',"
+        "SELECT rootpage FROM sqlite_master WHERE name IN ('stories', 'stories_newest',"
         " 'topics')")]
     conn.close()
     with path.open("r+b") as handle:

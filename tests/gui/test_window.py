@@ -75,7 +75,7 @@ def test_main_flow_import_read_switch_note_and_reopen(
     window.close()
 
     again = make_window()  # type: ignore[operator]
-    assert again._filter == FilterKey("unread")
+    assert again.navigator.filter == FilterKey("unread")
     assert again.library_view.currentIndex().data() == "Unread"
     assert again.library.note(story.id).body == "Check the 30-day report."
     assert again.library.article(second.id).read
@@ -165,9 +165,9 @@ def test_hiding_a_name_removes_it_from_people_and_places(
     window = make_window()  # type: ignore[operator]
     _import(qtbot, window, [SAMPLE])
     facet = window.library.facets()[0]
-    window._context_entity = facet.id
+    window.story_ops.context_entity = facet.id
     with qtbot.waitSignal(window.changes_applied, timeout=10_000):
-        window.hide_context_entity()
+        window.story_ops.hide_context_entity()
     assert facet.id not in {f.id for f in window.library.facets()}
     assert facet.id in {f.id for f in window.library.facets(include_hidden=True)}
 
