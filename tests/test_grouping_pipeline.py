@@ -207,8 +207,13 @@ def test_an_import_assigns_what_a_regroup_groups() -> None:
     assert regrouped == [[0, 1], [2], [3]]
     # The same articles, the first two already a story (42): the newcomers are weighed
     # against it as a whole, and the same stories come out.
-    entries = [(term, a, w) for a in (0, 1) for term, w in items[a].vector]
-    reach = Reach(entries, {0: 42, 1: 42}, {42: Story(2, span_of(None, False))},
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    for a in (0, 1):
+        for term, w in items[a].vector:
+            postings.setdefault(term, ([], []))[0].append(a)
+            postings[term][1].append(w)
+    reach = Reach({term: (np.array(ids), np.array(ws)) for term, (ids, ws) in postings.items()},
+                  {0: 42, 1: 42}, {42: Story(2, span_of(None, False))},
                   lambda ids: {a: items[a].facts for a in ids})
     again = assign(items[2:], reach, Corrections(), weighing)
     assert sorted(again, key=lambda x: x[1]) == [(None, [2]), (None, [3])]

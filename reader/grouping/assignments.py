@@ -204,8 +204,9 @@ class Reach:
     """What new articles reach in the library: stored vector entries of existing articles
     under the new vectors' terms, and what grouping needs of those articles."""
 
-    postings: Sequence[tuple[str, int, float]]  # (term, article id, weight)
-    story_of: Mapping[int, int]  # article id -> its story
+    #: term -> (article ids, weights): stored vector entries under the new vectors' terms
+    postings: Mapping[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+    story_of: Mapping[int, int]  # article id -> its story (articles without one are skipped)
     stories: Mapping[int, Story]  # story id -> size and dates
     facts: Callable[[Sequence[int]], Mapping[int, Facts]]  # articles' facts, read on demand
 
@@ -220,11 +221,7 @@ def assign(
     """Give new articles their stories: ``(existing story id or None, new article ids)``."""
     vocab: dict[str, int] = {}
     fresh = _entries(((n, it.vector) for n, it in enumerate(new)), vocab)
-    old_ids = sorted({article for _, article, _ in reach.postings if article in reach.story_of})
-    old_index = {a: len(new) + k for k, a in enumerate(old_ids)}
-    stored = _entries(
-        ((old_index[a], [(term, w)]) for term, a, w in reach.postings if a in old_index), vocab
-    )
+    old_ids, stored = _stored(reach, vocab, len(new))
     everything = Entries(
         np.concatenate([fresh.article, stored.article]),
         np.concatenate([fresh.term, stored.term]),
@@ -264,6 +261,29 @@ def assign(
         if ids:
             out.append((label, ids))
     return out
+
+
+def _stored(
+    reach: Reach, vocab: Mapping[str, int], offset: int
+) -> tuple[list[int], Entries]:
+    """The stored entries under ``vocab``'s terms, of articles that have a story, indexed
+    from ``offset`` on (the new articles come first): (their article ids, the entries)."""
+    found = [(vocab[term], reach.postings[term]) for term in vocab if term in reach.postings]
+    if not found:
+        empty = np.zeros(0, np.int64)
+        return [], Entries(empty, empty, np.zeros(0, np.float64))
+    articles = np.concatenate([arrays[0] for _, arrays in found])
+    weights = np.concatenate([arrays[1] for _, arrays in found])
+    terms = np.repeat(np.array([t_id for t_id, _ in found], np.int64),
+                      [len(arrays[0]) for _, arrays in found])
+    ids, position = np.unique(articles, return_inverse=True)
+    story_of = reach.story_of
+    has_story = np.fromiter((int(a) in story_of for a in ids.tolist()), dtype=bool,
+                            count=len(ids))
+    keep = has_story[position]
+    renumber = np.cumsum(has_story) - 1 + offset
+    return (ids[has_story].tolist(),
+            Entries(renumber[position[keep]], terms[keep], weights[keep]))
 
 
 def story_ids(

@@ -28,7 +28,6 @@ from reader.grouping.assignments import (
     Item,
     Library,
     Reach,
-    Story,
     assign,
     floor,
     regroup_library,
@@ -38,69 +37,21 @@ from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
 from reader.grouping.pool import Extracted, extract_rows, extraction_pool
 from reader.grouping.vectors import Vector, Weighing, weigh
-from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.library.grouping_runs import DocumentFrequencies, Facts, Postings, Stories
+from reader.progress import (
+    CancelCheck,
+    Progress,
+    check_cancelled,
+    never_cancelled,
+    no_progress,
+)
 from reader.storage import entities as entity_store
 from reader.storage import grouping_index as index
 from reader.storage import stories as story_store
 
-#: Stored articles' facts an import keeps between batches (a few hundred bytes each).
-FACTS_PER_RUN = 200_000
-
 #: New articles are grouped this many at a time: bounds memory on a million-article file,
 #: and lets later batches find earlier ones through the stored vectors.
 ASSIGN_BATCH = 2000
-
-
-class DocumentFrequencies:
-    """The library's term counts for one import or regroup: each term read from SQL once per
-    run, then kept up to date with the counts this run adds (so the cost per batch does not
-    grow with the library)."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.df: dict[str, int] = {}
-        self.total = index.featured_count(db)
-        #: Facts of articles read this run (an import compares each batch with many of the
-        #: same stored articles): article id -> facts.
-        self.facts: dict[int, conflicts.Facts] = {}
-
-    def facts_of(self, ids: Sequence[int]) -> dict[int, conflicts.Facts]:
-        """Stored articles' facts, each read from SQL once per run (bounded)."""
-        known = self.facts
-        missing = [a for a in ids if a not in known]
-        if missing:
-            if len(known) > FACTS_PER_RUN:
-                known.clear()
-            stored = index.facts(self.db, missing)
-            for a in missing:
-                known[a] = conflicts.loads(stored.get(a))
-        return {a: known[a] for a in ids}
-
-    def fetch(self, terms: Iterable[str]) -> None:
-        """Read the counts of ``terms`` not read yet."""
-        df = self.df
-        wanted = [term for term in set(terms) if term not in df]
-        df.update(index.document_frequencies(self.db, wanted))
-        for term in wanted:
-            df.setdefault(term, 0)
-
-    def add(self, features: Iterable[feat.Features]) -> None:
-        """Count new articles' terms, in SQL and here (their terms must be fetched first)."""
-        counts: dict[str, int] = {}
-        n = 0
-        for f in features:
-            n += 1
-            for term in f.terms:
-                counts[term] = counts.get(term, 0) + 1
-        index.add_document_frequencies(self.db, counts)
-        df = self.df
-        for term, k in counts.items():
-            df[term] = df.get(term, 0) + k
-        self.total += n
-
-    def weighing(self) -> Weighing:
-        get = self.df.get
-        return Weighing(max(self.total, 1), lambda term: get(term, 0) or 1)
 
 
 def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
@@ -138,21 +89,43 @@ def assign_new_articles(
 ) -> set[int]:
     """Give each new article (``story_id`` NULL) a story; returns the touched story ids.
 
-    A library whose index is from an older Broadsheet (articles without stored features)
-    is regrouped whole instead, which assigns the new articles too.
+    Two passes: every new article's features are extracted and counted first (in worker
+    processes beside this one for big imports), then the articles are weighed against the
+    library's final document frequencies and assigned a batch at a time. Weighing the first
+    batches against a library that did not yet hold the rest of the file made an import
+    group differently from a regroup of the same articles (random words: 13,049 stories
+    against 20,000). A library whose index is from an older Broadsheet (articles without
+    stored features) is regrouped whole instead, which assigns the new articles too.
     """
     if not article_ids:
         return set()
     if index.missing_features(db) > len(article_ids):
         regroup(db, progress, cancelled)
         return set()
+    run = _Run(db)
+    _extract(db, article_ids, run.df, progress, cancelled)
     touched: set[int] = set()
-    df = DocumentFrequencies(db)
     total = len(article_ids)
-    progress(0, total, "grouping new articles")
-    batches = [article_ids[i : i + ASSIGN_BATCH] for i in range(0, total, ASSIGN_BATCH)]
-    with extraction_pool(total) as pool:
-        # The next batch is extracted in the pool while this one is grouped here.
+    for start in range(0, total, ASSIGN_BATCH):
+        check_cancelled(cancelled, "grouping")
+        touched |= _assign_batch(db, article_ids[start : start + ASSIGN_BATCH], run, cancelled)
+        progress(min(total, start + ASSIGN_BATCH), total, "grouping new articles")
+    return touched
+
+
+def _extract(
+    db: Database,
+    ids: Sequence[int],
+    df: DocumentFrequencies,
+    progress: Progress,
+    cancelled: CancelCheck,
+) -> None:
+    """Extract and store the features of ``ids`` and count their terms; the next batch is
+    extracted in worker processes while this one is stored (the caller takes back the tasks
+    they have not started, so both cores extract)."""
+    batches = [ids[i : i + ASSIGN_BATCH] for i in range(0, len(ids), ASSIGN_BATCH)]
+    progress(0, len(ids), "reading articles")
+    with extraction_pool(len(ids)) as pool:
         pending = pool.submit(index.texts(db, batches[0]))
         for n in range(len(batches)):
             if cancelled():
@@ -161,46 +134,48 @@ def assign_new_articles(
             extracted = pending.result()
             if n + 1 < len(batches):
                 pending = pool.submit(index.texts(db, batches[n + 1]))
-            touched |= _assign_batch(db, extracted, df, cancelled)
-            progress(min(total, (n + 1) * ASSIGN_BATCH), total, "grouping new articles")
-    return touched
+            _store_features(db, extracted, df)
+            progress(min(len(ids), (n + 1) * ASSIGN_BATCH), len(ids), "reading articles")
+
+
+class _Run:
+    """What an import keeps between its batches (:mod:`reader.library.grouping_runs`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.df = DocumentFrequencies(db)
+        self.facts = Facts(db)
+        self.postings = Postings(db)
+        self.stories = Stories(db)
 
 
 def _assign_batch(
-    db: Database, extracted: Sequence[Extracted], df: DocumentFrequencies, cancelled: CancelCheck
+    db: Database, batch: Sequence[int], run: _Run, cancelled: CancelCheck
 ) -> set[int]:
-    _store_features(db, extracted, df)
-    weighing = df.weighing()
-    vectors = {e.article_id: weigh(e.features.terms, weighing) for e in extracted}
+    weighing = run.df.weighing()
+    feats = {a: f for a, d in index.features(db, batch).items() if (f := feat.loads(d))}
+    vectors = {a: weigh(f.terms, weighing) for a, f in feats.items()}
     index.write_vectors(db, ((term, a, w) for a, v in vectors.items() for term, w in v))
+    run.postings.add(vectors)
     meta = index.meta(db, list(vectors))
     items = [
-        Item(e.article_id, vectors[e.article_id], conflicts.facts_of(e.features),
-             meta[e.article_id][0], meta[e.article_id][1])
-        for e in extracted
+        Item(a, vectors[a], conflicts.facts_of(f), meta[a][0], meta[a][1])
+        for a, f in feats.items()
     ]
-    terms = sorted({term for v in vectors.values() for term, _ in v})
-    postings = index.postings(db, terms, skip=vectors)
-    reached = sorted({a for _, a, _ in postings})
-    story_of = {a: s for a, (_, _, s) in index.meta(db, reached).items() if s is not None}
-    dates = story_store.story_dates(db, sorted(set(story_of.values())))
-    reach = Reach(
-        postings=postings,
-        story_of=story_of,
-        stories={s: Story(d[0], (d[1], d[2], d[3], d[4])) for s, d in dates.items()},
-        facts=df.facts_of,
-    )
+    postings = run.postings.get(sorted({term for v in vectors.values() for term, _ in v}))
+    reached = np.unique(np.concatenate([np.zeros(0, np.int64),
+                                        *(ids for ids, _ in postings.values())]))
+    run.stories.reach(a for a in reached.astype(np.int64).tolist() if a not in vectors)
+    reach = Reach(postings, run.stories.story_of, run.stories.stories, run.facts)
     assigned = assign(items, reach, _corrections(db, vectors), weighing, cancelled)
     touched: set[int] = set()
     updates: list[tuple[int, int]] = []
     unlabelled = [ids for story, ids in assigned if story is None]
-    for story, ids in assigned:
-        if story is not None:
-            updates.extend((story, a) for a in ids)
-            touched.add(story)
-    for story, ids in zip(story_store.new_stories(db, len(unlabelled)), unlabelled, strict=True):
+    labelled = [(story, ids) for story, ids in assigned if story is not None]
+    labelled += list(zip(story_store.new_stories(db, len(unlabelled)), unlabelled, strict=True))
+    for story, ids in labelled:
         updates.extend((story, a) for a in ids)
         touched.add(story)
+        run.stories.assigned(story, [(a, meta[a][0], meta[a][1]) for a in ids])
     story_store.set_stories(db, updates)
     return touched
 
@@ -233,15 +208,7 @@ def _rebuild_features(
     """Extract every article's features again (an index from an older Broadsheet)."""
     entity_store.clear_all(db)
     index.clear(db)
-    df = DocumentFrequencies(db)
-    step = ASSIGN_BATCH
-    with extraction_pool(len(ids)) as pool:
-        for start in range(0, len(ids), step):
-            if cancelled():
-                raise Cancelled("regroup")
-            _store_features(db, pool.submit(index.texts(db, ids[start : start + step])).result(),
-                            df)
-            progress(min(len(ids), start + step), len(ids), "reading articles")
+    _extract(db, ids, DocumentFrequencies(db), progress, cancelled)
 
 
 def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
