@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 #: Stories larger than this are judged on their first versions only (bounded cost).
 MAX_COMPARED = 30
@@ -23,12 +23,10 @@ def representative(versions: Sequence[tuple[int, str]]) -> int:
     titled = [(i, t) for i, t in versions[:MAX_COMPARED] if t.strip()]
     if len(titled) <= 2:
         return titled[0][0] if titled else versions[0][0]
-    best_id, best = titled[0][0], -1.0
-    for i, title in titled:
-        total = sum(
-            fuzz.token_set_ratio(title.lower(), other.lower()) for j, other in titled if j != i
-        )
-        mean = total / (len(titled) - 1)
-        if mean > best:
-            best_id, best = i, mean
-    return best_id
+    # Every title against every other in one call (in C: a story's refresh at every import
+    # batch compared titles one pair at a time, a tenth of a regroup); the diagonal, a
+    # title against itself, adds the same 100 to every row.
+    lowered = [title.lower() for _, title in titled]
+    totals = process.cdist(lowered, lowered, scorer=fuzz.token_set_ratio).sum(axis=1)
+    best = max(range(len(titled)), key=lambda k: (float(totals[k]), -k))
+    return titled[best][0]

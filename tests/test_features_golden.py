@@ -159,6 +159,7 @@ def _same_output(title: str, body: str) -> None:
     again = live.loads(live.dumps(got))
     assert again is not None
     assert _fields(again) == _fields(got)
+    assert live.terms_of(live.dumps(got)) == got.terms  # the regroup's quick reading
 
 
 def _fields(features: Any) -> list[Any]:

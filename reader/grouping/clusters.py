@@ -22,8 +22,10 @@ which is how an import adds to stories without merging them. Besides the average
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from reader.errors import Cancelled
 from reader.grouping import thresholds as t
@@ -158,34 +160,46 @@ def group(
         groups.apart.setdefault(y, set()).add(x)
     for x, y in links.together:
         force(x, y, check_dates=False)
-    strong: list[tuple[int, int]] = []
-    for i, j, s in zip(links.a, links.b, links.similarity, strict=True):
-        if i == j or nodes[i].alone or nodes[j].alone:
-            continue
-        if s >= t.REPOST_SIMILARITY and nodes[i].size == 1 and nodes[j].size == 1:
-            force(i, j, check_dates=False)
-        gi, gj = find(i), find(j)
-        if gi == gj:
-            continue
-        mine = groups.links.setdefault(gi, {})
-        mine[gj] = groups.links.setdefault(gj, {})[gi] = mine.get(gj, 0.0) + s
-        if s >= t.LINK_THRESHOLD:
-            strong.append((i, j))
-    _agglomerate(groups, [(find(i), find(j)) for i, j in strong], cancelled)
+    size = len(nodes)
+    a = np.asarray(links.a, dtype=np.int64)
+    b = np.asarray(links.b, dtype=np.int64)
+    s = np.asarray(links.similarity, dtype=np.float64)
+    alone = np.fromiter((n.alone for n in nodes), dtype=bool, count=size)
+    single = np.fromiter((n.size == 1 for n in nodes), dtype=bool, count=size)
+    valid = (a != b) & ~alone[a] & ~alone[b]
+    a, b, s = a[valid], b[valid], s[valid]
+    # Re-posts of single articles join first, whatever their dates.
+    repost = (s >= t.REPOST_SIMILARITY) & single[a] & single[b]
+    for i, j in zip(a[repost].tolist(), b[repost].tolist(), strict=True):
+        force(i, j, check_dates=False)
+    # Every edge between two groups summed into one link (in arrays, not per edge).
+    root = np.array([find(i) for i in range(size)], dtype=np.int64)
+    ga, gb = root[a], root[b]
+    between = ga != gb
+    low = np.minimum(ga, gb)[between]
+    high = np.maximum(ga, gb)[between]
+    keys, inverse = np.unique(low * max(size, 1) + high, return_inverse=True)
+    sums = np.bincount(inverse, weights=s[between]) if len(keys) else np.zeros(0)
+    low, high = keys // max(size, 1), keys % max(size, 1)
+    known = groups.links
+    for g, h, total in zip(low.tolist(), high.tolist(), sums.tolist(), strict=True):
+        known.setdefault(g, {})[h] = total
+        known.setdefault(h, {})[g] = total
+    sizes = np.asarray(groups.size, dtype=np.float64)
+    average = sums / (sizes[low] * sizes[high]) if len(keys) else sums
+    linked = np.flatnonzero(average >= t.LINK_THRESHOLD)
+    heap = list(zip((-average[linked]).tolist(), low[linked].tolist(), high[linked].tolist(),
+                    strict=True))
+    _agglomerate(groups, heap, cancelled)
     return [sorted(m) for m in groups.members.values()]
 
 
 def _agglomerate(
-    groups: _Groups, strong: Iterable[tuple[int, int]], cancelled: CancelCheck
+    groups: _Groups, heap: list[tuple[float, int, int]], cancelled: CancelCheck
 ) -> None:
-    """Join the best-linked groups while their average reaches the threshold."""
+    """Join the best-linked groups while their average reaches the threshold. ``heap``
+    holds ``(-average, g, h)`` for every pair of groups linked at the threshold or above."""
     threshold = t.LINK_THRESHOLD
-    heap = []
-    for g, h in strong:
-        if g in groups.members and h in groups.members:
-            avg = groups.average(g, h)
-            if avg >= threshold:
-                heap.append((-avg, min(g, h), max(g, h)))
     heapq.heapify(heap)
     popped = 0
     while heap:

@@ -113,6 +113,18 @@ def dumps(features: Features) -> str:
     )
 
 
+def terms_of(data: str) -> dict[str, int] | None:
+    """Only the terms of stored features (None: another format): what weighing reads, for
+    a regroup that weighs every article of the library and needs nothing else of them."""
+    raw = json.loads(data)
+    if raw.get("v") != FORMAT:
+        return None
+    terms: dict[str, int] = raw["w"]
+    terms.update((f"e:{k}", m) for k, m in raw["e"].items())
+    terms.update((f"n:{v}", 1) for v in raw["n"])
+    return terms
+
+
 def loads(data: str) -> Features | None:
     """Stored features, or None when they were stored in another format (recompute them)."""
     raw = json.loads(data)

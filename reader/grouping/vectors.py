@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader.grouping import thresholds as t
 
@@ -30,6 +30,9 @@ class Weighing:
 
     total: int
     df: Callable[[str], int]  # a term's document frequency (at least 1 for a known term)
+    #: term -> its IDF, or None when it is over the cap: a regroup weighs every article
+    #: against the same frequencies, and the same terms recur in most of them.
+    memo: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, df: Mapping[str, int], total: int) -> Weighing:
@@ -47,16 +50,18 @@ class Weighing:
 
 def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
     """The article's vector: its heaviest terms under the library's cap, normalised."""
-    log_total = math.log(weighing.total + 1)
-    cap = weighing.cap
-    df = weighing.df
+    memo = weighing.memo
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
     log = math.log
     weighted: list[tuple[float, str]] = []
     for term, count in terms.items():
-        n = df(term)
-        if n > cap or count <= 0:
+        idf = memo.get(term, _UNSEEN)
+        if idf is _UNSEEN:
+            idf = memo[term] = _idf(term, weighing)
+        if idf is None or count <= 0:
             continue
-        weighted.append(((1.0 + log(count)) * (log_total - log(n + 1) + 1.0), term))
+        weighted.append(((1.0 + log(count)) * idf, term))
     if len(weighted) > t.VECTOR_TERMS:
         weighted = heapq.nlargest(t.VECTOR_TERMS, weighted)
     else:
@@ -65,6 +70,18 @@ def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
     if not norm:
         return []
     return [(term, w / norm) for w, term in weighted]
+
+
+#: Terms a weighing remembers before it starts over (a memory bound).
+_MEMO_LIMIT = 2_000_000
+_UNSEEN = -1.0
+
+
+def _idf(term: str, weighing: Weighing) -> float | None:
+    n = weighing.df(term)
+    if n > weighing.cap:
+        return None
+    return math.log(weighing.total + 1) - math.log(n + 1) + 1.0
 
 
 def cosine(a: Vector, b: Vector) -> float:

@@ -146,12 +146,20 @@ class _Run:
         self.facts = Facts(db)
         self.postings = Postings(db)
         self.stories = Stories(db)
+        self._weighing: Weighing | None = None
+
+    def weighing(self) -> Weighing:
+        """The frequencies every new article is weighed against: counted in full before the
+        first batch is assigned, so one weighing (and its memo) serves them all."""
+        if self._weighing is None:
+            self._weighing = self.df.weighing()
+        return self._weighing
 
 
 def _assign_batch(
     db: Database, batch: Sequence[int], run: _Run, cancelled: CancelCheck
 ) -> set[int]:
-    weighing = run.df.weighing()
+    weighing = run.weighing()
     feats = {a: f for a, d in index.features(db, batch).items() if (f := feat.loads(d))}
     vectors = {a: weigh(f.terms, weighing) for a, f in feats.items()}
     index.write_vectors(db, ((term, a, w) for a, v in vectors.items() for term, w in v))
@@ -226,13 +234,13 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
     ids: list[int] = []
     facts: list[conflicts.Facts] = []
     batch: list[tuple[str, int, float]] = []
-    for n, (article_id, data) in enumerate(index.all_features(db)):
+    for n, (article_id, data, stored_facts) in enumerate(index.all_features(db)):
         if n % 5000 == 0 and cancelled():
             raise Cancelled("regroup")
-        f = feat.loads(data)
-        vector: Vector = weigh(f.terms, weighing) if f is not None else []
+        found = feat.terms_of(data)
+        vector: Vector = weigh(found, weighing) if found is not None else []
         ids.append(article_id)
-        facts.append(conflicts.facts_of(f) if f is not None else conflicts.NO_FACTS)
+        facts.append(conflicts.loads(stored_facts))
         for term, w in vector:
             arts.append(n)
             terms.append(term_id(term, len(vocab)))

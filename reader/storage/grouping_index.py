@@ -90,12 +90,12 @@ def features(db: Database, ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
-def all_features(db: Database) -> Iterator[tuple[int, str]]:
-    """Every stored ``(article id, features JSON)``, streamed in id order."""
-    for article_id, data in db.conn.execute(
-        "SELECT article_id, data FROM article_features ORDER BY article_id"
+def all_features(db: Database) -> Iterator[tuple[int, str, str | None]]:
+    """Every stored ``(article id, features JSON, facts JSON or None)``, in id order."""
+    for article_id, data, facts in db.conn.execute(
+        "SELECT article_id, data, facts FROM article_features ORDER BY article_id"
     ):
-        yield int(article_id), data
+        yield int(article_id), data, facts
 
 
 def facts(db: Database, ids: Sequence[int]) -> dict[int, str]:
