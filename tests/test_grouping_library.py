@@ -36,9 +36,12 @@ def _truth() -> list[list[int]]:
     return [g["articles"] for g in labels["groups"]]
 
 
+@pytest.mark.parametrize("whole", [0.5, 2.0])
 def test_an_import_gives_the_stories_a_regroup_gives(
-    seeds: tuple[Path, Path], library_path: Path
+    seeds: tuple[Path, Path], library_path: Path, monkeypatch: pytest.MonkeyPatch, whole: float
 ) -> None:
+    # In one pass over the library (the first import) and in batches alike.
+    monkeypatch.setattr(grouping, "WHOLE_LIBRARY_SHARE", whole)
     with Library.open(library_path) as lib:
         lib.import_paths([seeds[0]])
         imported = _clusters(lib)
@@ -88,6 +91,7 @@ def test_small_batches_assign_every_article(
         lib.import_paths([seeds[0]])
         whole = pairwise(_clusters(lib), _truth())
     monkeypatch.setattr(grouping, "ASSIGN_BATCH", 34)  # two batches
+    monkeypatch.setattr(grouping, "WHOLE_LIBRARY_SHARE", 2.0)  # never the one-pass path
     with Library.open(tmp_path / "batched.db") as lib:
         lib.import_paths([seeds[0]])
         batched = _clusters(lib)

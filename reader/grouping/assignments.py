@@ -36,6 +36,9 @@ from reader.grouping.similarity import with_conflicts
 from reader.grouping.vectors import Vector, Weighing
 from reader.progress import CancelCheck, never_cancelled
 
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -99,7 +102,7 @@ def _graph(
     nodes: int,
     facts: Callable[[Sequence[int]], Sequence[Facts]],
     forced: Sequence[tuple[int, int]],
-) -> tuple[list[int], list[int], list[float]]:
+) -> tuple[Ints, Ints, Floats]:
     """The similarity graph between nodes: pairs of articles (by index) mapped to their
     nodes, their conflicts subtracted.
 
@@ -117,27 +120,23 @@ def _graph(
         [*b[strong].tolist(), *extra[1]],
     ), dtype=np.int64)
     keep = (joined[a] == joined[b]) & (a != b)
-    kept = Pairs(pairs.a[keep], pairs.b[keep], pairs.similarity[keep])
-    wanted = np.unique(np.concatenate([kept.a, kept.b])).tolist()
-    by_index = dict(zip(wanted, facts(wanted), strict=True))
-    local = {n: k for k, n in enumerate(wanted)}
+    pa, pb = pairs.a[keep], pairs.b[keep]
+    # Conflicts are tested on the articles these pairs touch, renumbered 0..k.
+    wanted = np.unique(np.concatenate([pa, pb]))
     kept = with_conflicts(
-        Pairs(np.array([local[x] for x in kept.a.tolist()], np.int64),
-              np.array([local[x] for x in kept.b.tolist()], np.int64), kept.similarity),
-        [by_index[n] for n in wanted],
+        Pairs(np.searchsorted(wanted, pa), np.searchsorted(wanted, pb), pairs.similarity[keep]),
+        facts(wanted.tolist()),
     )
     return _summed(a[keep], b[keep], kept.similarity, nodes)
 
 
-def _summed(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], s: npt.NDArray[np.float64], nodes: int
-) -> tuple[list[int], list[int], list[float]]:
+def _summed(a: Ints, b: Ints, s: Floats, nodes: int) -> tuple[Ints, Ints, Floats]:
     """Pairs between the same two nodes (a new article and several members of one story)
     summed into one edge: the average link only ever reads their sum."""
     low, high = np.minimum(a, b), np.maximum(a, b)
     keys, inverse = np.unique(low * max(nodes, 1) + high, return_inverse=True)
-    sums = np.bincount(inverse, weights=s)
-    return (keys // max(nodes, 1)).tolist(), (keys % max(nodes, 1)).tolist(), sums.tolist()
+    sums = np.bincount(inverse, weights=s).astype(np.float64)
+    return keys // max(nodes, 1), keys % max(nodes, 1), sums
 
 
 def regroup(
@@ -185,9 +184,10 @@ def regroup_library(
     alone = corrections.alone
     nodes = [Node(1, dates, None, ids[n] in alone) for n, dates in enumerate(library.dates)]
     links = _links([], [], [], index, corrections)
-    a, b, s = _graph(pairs, np.arange(len(ids), dtype=np.int64), len(ids),
-                     lambda wanted: [library.facts[n] for n in wanted], links.together)
-    links.a, links.b, links.similarity = a, b, s
+    links.a, links.b, links.similarity = _graph(
+        pairs, np.arange(len(ids), dtype=np.int64), len(ids),
+        lambda wanted: [library.facts[n] for n in wanted], links.together,
+    )
     return [[ids[n] for n in g] for g in group(nodes, links, cancelled)]
 
 

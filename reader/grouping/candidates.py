@@ -24,7 +24,7 @@ Floats = npt.NDArray[np.float64]
 
 #: Posting entries laid out at once (about 40 bytes each while they are summed): bounds
 #: memory whatever the library size; the work is split at article boundaries.
-CHUNK_ENTRIES = 3_000_000
+CHUNK_ENTRIES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +168,22 @@ def strongest(pairs: Pairs, per_article: int) -> Pairs:
     while every article keeps its closest neighbours."""
     if not len(pairs):
         return pairs
-    ends = np.concatenate([pairs.a, pairs.b])
-    sims = np.concatenate([pairs.similarity, pairs.similarity])
+    # Each pair twice (once from each end), ranked by end then by falling similarity; in
+    # 32-bit where it fits, since a library's pairs run to millions.
+    n = len(pairs)
+    ends = np.concatenate([pairs.a, pairs.b]).astype(np.int32)
+    sims = np.concatenate([pairs.similarity, pairs.similarity]).astype(np.float32)
     order = np.lexsort((-sims, ends))
+    del sims
     ranked = ends[order]
-    starts = np.flatnonzero(np.diff(ranked, prepend=-1))
-    rank = np.arange(len(ranked)) - np.repeat(starts, np.diff(np.append(starts, len(ranked))))
-    kept = np.zeros(len(ends), dtype=bool)
-    kept[order[rank < per_article]] = True
-    keep = kept[: len(pairs)] | kept[len(pairs) :]
+    del ends
+    starts = np.flatnonzero(np.diff(ranked, prepend=-1)).astype(np.int32)
+    first = np.repeat(starts, np.diff(np.append(starts, len(ranked))))
+    del ranked, starts
+    within = np.arange(2 * n, dtype=np.int32) - first
+    del first
+    kept = np.zeros(2 * n, dtype=bool)
+    kept[order[within < per_article]] = True
+    del order, within
+    keep = kept[:n] | kept[n:]
     return Pairs(pairs.a[keep], pairs.b[keep], pairs.similarity[keep])

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from reader.errors import Cancelled
 from reader.grouping import thresholds as t
@@ -80,9 +81,9 @@ class Node:
 class Links:
     """The similarity graph and the corrections, by node index."""
 
-    a: Sequence[int]
-    b: Sequence[int]
-    similarity: Sequence[float]
+    a: npt.ArrayLike  # node indices (lists or arrays)
+    b: npt.ArrayLike
+    similarity: npt.ArrayLike
     together: list[tuple[int, int]] = field(default_factory=list)
     apart: set[frozenset[int]] = field(default_factory=set)
 

@@ -34,6 +34,15 @@ def with_conflicts(pairs: Pairs, facts: Sequence[Facts]) -> Pairs:
     if not len(both):
         return pairs
     similarity = pairs.similarity.copy()
-    penalty = penalties(FactsTable(facts), pairs.a[both], pairs.b[both])
-    similarity[both] = np.maximum(0.0, similarity[both] - penalty)
+    table = FactsTable(facts)
+    for start in range(0, len(both), PAIRS_AT_ONCE):
+        part = both[start : start + PAIRS_AT_ONCE]
+        penalty = penalties(table, pairs.a[part], pairs.b[part])
+        similarity[part] = np.maximum(0.0, similarity[part] - penalty)
     return Pairs(pairs.a, pairs.b, similarity)
+
+
+#: Pairs whose conflicts are tested in one go: each pair fans out into rows for its shared
+#: units and figures, so a whole library's pairs at once took more memory than the rest of
+#: a regroup.
+PAIRS_AT_ONCE = 200_000

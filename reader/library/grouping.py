@@ -49,6 +49,11 @@ from reader.storage import entities as entity_store
 from reader.storage import grouping_index as index
 from reader.storage import stories as story_store
 
+#: An import adding at least this share of the library's articles (the first import, a
+#: big dump into a small library) groups the whole library in one pass instead of batches:
+#: at 100,000 new articles the pass took a third of the batches' time.
+WHOLE_LIBRARY_SHARE = 0.5
+
 #: New articles are grouped this many at a time: bounds memory on a million-article file,
 #: and lets later batches find earlier ones through the stored vectors.
 ASSIGN_BATCH = 2000
@@ -104,6 +109,11 @@ def assign_new_articles(
         return set()
     run = _Run(db)
     _extract(db, article_ids, run.df, progress, cancelled)
+    if len(article_ids) >= WHOLE_LIBRARY_SHARE * run.df.total:
+        # Most of the library is new: one pass over all of it is quicker than batches, and
+        # it is exactly what a regroup would give.
+        _group_whole_library(db, run.df.total, progress, cancelled)
+        return set()
     touched: set[int] = set()
     total = len(article_ids)
     for start in range(0, total, ASSIGN_BATCH):
@@ -199,15 +209,23 @@ def regroup(
         ids = index.article_ids(db)
         if index.missing_features(db):
             _rebuild_features(db, ids, progress, cancelled)
-        progress(0, len(ids), "weighing articles")
-        library = _weighed_library(db, cancelled)
-        progress(0, len(ids), "grouping articles")
-        clusters = regroup_library(library, _corrections(db), cancelled)
-        meta = index.meta(db)
-        old_of = {a: m[2] for a, m in meta.items()}
-        story_store.write_regroup(db, clusters, story_ids(clusters, old_of), old_of)
-        progress(len(ids), len(ids), "grouping articles")
+        _group_whole_library(db, len(ids), progress, cancelled)
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+def _group_whole_library(
+    db: Database, size: int, progress: Progress, cancelled: CancelCheck
+) -> None:
+    """Weigh every article again and group the library in one pass (the caller holds the
+    transaction); old story ids and notes stay where the new stories overlap them."""
+    progress(0, size, "weighing articles")
+    library = _weighed_library(db, cancelled)
+    progress(0, size, "grouping articles")
+    clusters = regroup_library(library, _corrections(db), cancelled)
+    meta = index.meta(db)
+    old_of = {a: m[2] for a, m in meta.items()}
+    story_store.write_regroup(db, clusters, story_ids(clusters, old_of), old_of)
+    progress(size, size, "grouping articles")
 
 
 def _rebuild_features(
