@@ -99,25 +99,29 @@ def floor(vocab: Mapping[str, int], weighing: Weighing) -> Floor:
 def _graph(
     pairs: Pairs,
     node_of: npt.NDArray[np.int64],
-    nodes: int,
+    sizes: npt.NDArray[np.int64],
     facts: Callable[[Sequence[int]], Sequence[Facts]],
     forced: Sequence[tuple[int, int]],
 ) -> tuple[Ints, Ints, Floats]:
-    """The similarity graph between nodes: pairs of articles (by index) mapped to their
-    nodes, their conflicts subtracted.
+    """The similarity graph between nodes (of ``sizes`` articles each): pairs of articles
+    (by index) mapped to their nodes, their conflicts subtracted.
 
-    Groups only ever join across a pair at or above the link threshold (an average is never
-    above its largest term), so a pair whose nodes no such pairs connect can never matter:
-    it is dropped before its conflicts are tested, which is most pairs in a large library.
+    Two groups' average is never above the best average between a node of one and a node
+    of the other (a group's average is the mean of its members'), and conflicts only lower
+    it, so groups only ever join across a pair of nodes whose summed cosine reaches the
+    threshold over their sizes. Pairs whose nodes no such pair connects can never matter:
+    they are dropped before their conflicts are tested, which is most pairs of a large
+    library and nearly all of an import's pairs with stored stories.
     ``facts(indices)`` gives the facts of the articles at those indices.
     """
     a, b = node_of[pairs.a], node_of[pairs.b]
-    strong = pairs.similarity >= t.LINK_THRESHOLD
+    low, high, summed = _summed(a, b, pairs.similarity, len(sizes))
+    strong = summed >= t.LINK_THRESHOLD * sizes[low] * sizes[high]
     extra = list(zip(*forced, strict=True)) if forced else [(), ()]
     joined = np.asarray(components(
-        nodes,
-        [*a[strong].tolist(), *extra[0]],
-        [*b[strong].tolist(), *extra[1]],
+        len(sizes),
+        [*low[strong].tolist(), *extra[0]],
+        [*high[strong].tolist(), *extra[1]],
     ), dtype=np.int64)
     keep = (joined[a] == joined[b]) & (a != b)
     pa, pb = pairs.a[keep], pairs.b[keep]
@@ -127,7 +131,7 @@ def _graph(
         Pairs(np.searchsorted(wanted, pa), np.searchsorted(wanted, pb), pairs.similarity[keep]),
         facts(wanted.tolist()),
     )
-    return _summed(a[keep], b[keep], kept.similarity, nodes)
+    return _summed(a[keep], b[keep], kept.similarity, len(sizes))
 
 
 def _summed(a: Ints, b: Ints, s: Floats, nodes: int) -> tuple[Ints, Ints, Floats]:
@@ -185,7 +189,7 @@ def regroup_library(
     nodes = [Node(1, dates, None, ids[n] in alone) for n, dates in enumerate(library.dates)]
     links = _links([], [], [], index, corrections)
     links.a, links.b, links.similarity = _graph(
-        pairs, np.arange(len(ids), dtype=np.int64), len(ids),
+        pairs, np.arange(len(ids), dtype=np.int64), np.ones(len(ids), dtype=np.int64),
         lambda wanted: [library.facts[n] for n in wanted], links.together,
     )
     return [[ids[n] for n in g] for g in group(nodes, links, cancelled)]
@@ -252,7 +256,8 @@ def assign(
     index = {it.id: n for n, it in enumerate(new)}
     links = _links([], [], [], index, corrections)
     links.a, links.b, links.similarity = _graph(
-        pairs, node_of, len(nodes), facts, links.together
+        pairs, node_of, np.array([n.size for n in nodes], dtype=np.int64), facts,
+        links.together,
     )
     out: list[tuple[int | None, list[int]]] = []
     for members in group(nodes, links, cancelled):
