@@ -163,9 +163,11 @@ def test_dates_split_only_when_both_are_known() -> None:
     assert _group(nodes, {(0, 2): 0.6, (1, 2): 0.6}) == [[0, 2], [1]]
     # A re-post joins whatever the dates say.
     assert _group(nodes, {(0, 1): 0.95}) == [[0, 1], [2]]
-    # Dates read from the prose bound a story more loosely.
+    # Dates read from the prose bound a story the same way.
     guessed = [Node(dates=span_of(100 * DAY, True)), Node(dates=span_of(110 * DAY, True))]
-    assert _group(guessed, {(0, 1): 0.6}) == [[0, 1]]
+    assert _group(guessed, {(0, 1): 0.6}) == [[0], [1]]
+    near = [Node(dates=span_of(100 * DAY, True)), Node(dates=span_of(103 * DAY, False))]
+    assert _group(near, {(0, 1): 0.6}) == [[0, 1]]
 
 
 def test_corrections_are_constraints() -> None:

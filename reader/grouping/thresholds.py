@@ -99,9 +99,13 @@ MAX_NEIGHBOURS = 40
 #: (a second earthquake) does not. An unknown date never splits anything.
 DATE_WINDOW = timedelta(days=7)
 
-#: Dates read from the prose (``published_inferred``) are often the date of something the
-#: article mentions, not of the article itself, so they bound a story only loosely.
-INFERRED_DATE_WINDOW = timedelta(days=30)
+#: Dates read from the prose (``published_inferred``) may be the date of something the
+#: article mentions rather than its own, so they could bound a story more loosely; but 7
+#: days instead of 30 changed nothing on the ECB+, seed and look-alike collections and
+#: halved the wrong merges on synthetic dumps (pairwise precision 0.17 -> 0.36), whose
+#: events differ in little but their day. It may not be shorter than :data:`DATE_WINDOW`
+#: (exact dates count among all dates).
+INFERRED_DATE_WINDOW = timedelta(days=7)
 
 # --------------------------------------------------------------------------- what each version adds
 
