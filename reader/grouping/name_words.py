@@ -51,7 +51,8 @@ DEMONYMS = frozenset(
     ]
 )
 
-# Last words that make a multi-word name a place or organisation, never a surname.
+# Last words that make a multi-word name a place or organisation, never a surname
+# ("Dorrel Falls", "Tessaline Energy": not people called Falls or Energy).
 HEAD_NOUNS = frozenset(
     [
         "strait", "straits", "sea", "ocean", "river", "lake", "gulf", "bay", "island",
@@ -67,7 +68,9 @@ HEAD_NOUNS = frozenset(
         "news", "times", "post", "journal", "network", "alliance", "organization",
         "organisation", "association", "foundation", "index", "security", "intelligence",
         "administration", "situations", "operation", "forum", "summit", "conference",
-        "ministry", "media",
+        "ministry", "media", "falls", "springs", "heights", "hills", "beach", "harbour",
+        "harbor", "energy", "capital", "partners", "systems", "labs", "solutions", "resources",
+        "minerals", "mining", "power", "works", "shipping", "logistics", "telecom",
     ]
 )
 
