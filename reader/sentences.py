@@ -28,8 +28,12 @@ from typing import Final
 from reader.types import SentenceSpan
 
 #: A possible break: terminal marks, closing quotes/brackets, then whitespace within the line
-#: (or the CJK full stops, which need no space after them).
-_BREAK: Final = re.compile(r"[.!?…]+[\"'”’)\]»]*[^\S\n]+|[。！？]+[」』”’)]*[^\S\n]*")
+#: (or the CJK full stops, which need no space after them). A match starts only where a run
+#: of marks starts, and takes it whole (possessive), so a long run without a space after it
+#: costs one pass, not one pass from each of its characters.
+_BREAK: Final = re.compile(
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+[^\S\n]+|(?<![。！？])[。！？]++[」』”’)]*+[^\S\n]*"
+)
 
 #: A list mark opening a line: "1." "12)" "(3)" "a." "iv)" or a bullet, then whitespace.
 _LIST_MARK: Final = re.compile(
@@ -150,10 +154,14 @@ def _line_spans(text: str, start: int, end: int, out: list[SentenceSpan]) -> Non
     if mark is not None and mark.end() < end:
         start = mark.end()
     begin = start
+    word_at = start - 1  # where the next letter or digit is, looked up once per stretch
     for found in _BREAK.finditer(text, start, end):
         if _ends_sentence(text, line_start, found.start(), found.end(), end):
-            if _WORDY.search(text, found.end(), end) is None:
-                break  # only punctuation is left: it closes this sentence
+            if word_at < found.end():
+                word = _WORDY.search(text, found.end(), end)
+                if word is None:
+                    break  # only punctuation is left: it closes this sentence
+                word_at = word.start()
             _add(text, begin, found.end(), out)
             begin = found.end()
     _add(text, begin, end, out)
