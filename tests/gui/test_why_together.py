@@ -213,3 +213,30 @@ def test_the_version_bar_shows_its_label_and_both_toggles_whole(
     assert shown == label.text() or (shown.endswith("…") and len(shown) > len(full))
     for toggle in (reading.why.button, reading.highlight_box):
         assert toggle.isVisible() and toggle.width() >= toggle.sizeHint().width()
+
+
+def test_a_split_version_leaves_the_explanation(
+    qtbot: QtBot, make_window: object, tmp_path: Path
+) -> None:
+    window = _window_on_sample(make_window, tmp_path)
+    story = _open_biggest_story(qtbot, window)
+    with qtbot.waitSignal(window.explanations.explained, timeout=10_000):
+        window.reading.why.button.click()
+    with qtbot.waitSignal(window.explanations.explained, timeout=5000):
+        window.reading.next_version()
+    split = window.reading.article
+    assert split is not None and split.story_id == story.id
+    assert sum(style in ("version", "current") for style, _l in window.reading.why.lines) == (
+        story.size)
+    with qtbot.waitSignal(window.changes_applied, timeout=10_000):
+        window.act_split.trigger()
+    assert window.library.versions(story.id)[1].article_id != split.id
+    # back to the story: its explanation is worked out anew, without the split version
+    with qtbot.waitSignal(window.explanations.explained, timeout=10_000) as shown:
+        window.open_story(story.id)
+    assert shown.args == [story.id]
+    headers = [line for style, line in window.reading.why.lines
+               if style in ("version", "current")]
+    assert len(headers) == story.size - 1
+    assert not any(line.startswith(f"Version {story.size} ") for line in headers)
+    assert window.reading.versions == window.library.versions(story.id)
