@@ -214,7 +214,9 @@ class Explanations(QObject):
         self.window = window
         self.panel: WhyPanel = window.reading.why
         self.cache: dict[_Key, StoryDetail] = {}
-        self.pending: set[_Key] = set()
+        #: The one explanation job queued or running: moving through stories quickly with the
+        #: section open queues no backlog in front of the user's writes, only the latest.
+        self.pending: _Key | None = None
         self.panel.button.toggled.connect(self._toggled)
         window.article_shown.connect(self._article_shown)
 
@@ -248,9 +250,9 @@ class Explanations(QObject):
             self._show(key)
             return
         self.panel.show_message(WORKING)
-        if key in self.pending:
-            return
-        self.pending.add(key)
+        if self.pending is not None:
+            return  # asked again when that job ends, for the story shown then
+        self.pending = key
         story_id = key.story_id
 
         def job(lib: Library, _p: Progress, _c: CancelCheck) -> StoryDetail:
@@ -261,17 +263,23 @@ class Explanations(QObject):
                                 label="Explaining the story")
 
     def _loaded(self, key: _Key, detail: Any) -> None:
-        self.pending.discard(key)
+        self.pending = None
         if isinstance(detail, StoryDetail):
             self.cache[key] = detail
-        if key == self._key():
-            self._show(key)
+        self._next()
 
     def _failed(self, key: _Key, message: str) -> None:
-        self.pending.discard(key)
+        self.pending = None
         if key == self._key():
             self.panel.show_message(f"Could not explain this story: {message}")
             self.explained.emit(key.story_id)
+        else:
+            self._next()
+
+    def _next(self) -> None:
+        """Show the story being read now, which may not be the one just worked out."""
+        if self.panel.button.isChecked() and self.panel.isVisible():
+            self._refresh()
 
     def _show(self, key: _Key) -> None:
         reading = self.window.reading

@@ -240,3 +240,30 @@ def test_a_split_version_leaves_the_explanation(
     assert len(headers) == story.size - 1
     assert not any(line.startswith(f"Version {story.size} ") for line in headers)
     assert window.reading.versions == window.library.versions(story.id)
+
+
+def test_moving_through_stories_quickly_queues_one_explanation_at_a_time(
+    qtbot: QtBot, make_window: object, tmp_path: Path
+) -> None:
+    window = _window_on_sample(make_window, tmp_path)
+    model = window.stories_model
+    multi = [r for r in range(model.rowCount()) if model.pager.rows[r].size >= 2]
+    assert len(multi) >= 3
+    window.reading.why.button.setChecked(True)
+    labels: list[str] = []
+    original = window.jobs.submit
+
+    def counting(*args: object, **kwargs: object) -> int:
+        labels.append(str(kwargs.get("label", "")))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    window.jobs.submit = counting  # type: ignore[method-assign]
+    last = model.pager.rows[multi[-1]].id
+    with qtbot.waitSignal(window.explanations.explained, timeout=10_000,
+                          check_params_cb=lambda story_id: story_id == last):
+        for row in multi:  # faster than the worker answers: no event loop in between
+            window.stories.tree.setCurrentIndex(model.index(row, 0))
+    # the first story's job, then the one shown when it ended: never one per story
+    assert labels.count("Explaining the story") == 2
+    assert window.reading.article is not None and window.reading.article.story_id == last
+    assert window.reading.why.text().startswith("Each version compared with version")
