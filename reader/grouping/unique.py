@@ -2,33 +2,20 @@
 
 Judged fuzzily (rapidfuzz ``token_set_ratio`` against every sentence of the other versions),
 so a sentence that another version paraphrases with the same words in another order is not
-reported as new; a sentence with facts no other version has is.
+reported as new; a sentence with facts no other version has is. Sentences come from
+:mod:`reader.sentences`, so "the U.S. economy" and "1.2 GW" stay whole and a highlight never
+starts or stops inside them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
 from reader.grouping import thresholds as t
+from reader.sentences import sentence_spans
 from reader.types import SentenceSpan
-
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’)]*|$)")
-
-
-def sentence_spans(body: str) -> list[SentenceSpan]:
-    """Sentences of a body as character offsets (headings and bullets are their own lines)."""
-    spans: list[SentenceSpan] = []
-    for match in _SENTENCE.finditer(body):
-        text = match.group(0)
-        stripped = text.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(text) - len(text.lstrip()))
-        spans.append(SentenceSpan(start=start, end=start + len(stripped), text=stripped))
-    return spans
 
 
 def unique_sentences(body: str, others: Sequence[str]) -> list[SentenceSpan]:

@@ -73,6 +73,7 @@ class ActionSlots:
     act_toggle_read: QAction
     act_topics: QAction
     act_undo: QAction
+    act_why: QAction
     toolbar: QToolBar
 
 
@@ -140,6 +141,8 @@ def build(w: MainWindow) -> None:
     w.act_next_version = a("Next version", w.reading.next_version, ["]"])
     w.act_highlight = a("Highlight only-in-this-version", w.reading.highlight_box.toggle, ["H"])
     w.act_expand = a("Show or hide a story's versions", w.toggle_versions, ["X"])
+    w.act_why = a("&Why these versions are together", w.explanations.toggle, ["W"],
+                  "Show or hide why the story's versions are grouped")
     w.act_split = a("Split version out", ops.split_version, ["Ctrl+Shift+X"])
     w.act_merge = a("Merge selected stories", ops.merge_selected, ["Ctrl+Shift+M"])
     w.act_move = a("Move version to story…", ops.move_version, ["Ctrl+Shift+V"])
@@ -169,8 +172,8 @@ def _menus(w: MainWindow) -> None:
                                    w.act_mark_all, None, w.act_prev_version,
                                    w.act_next_version, w.act_highlight, None, w.act_quote,
                                    w.act_note))
-    _fill(bar.addMenu("&Stories"), (w.act_expand, None, w.act_split, w.act_merge, w.act_move,
-                                   None, w.act_regroup))
+    _fill(bar.addMenu("&Stories"), (w.act_expand, w.act_why, None, w.act_split, w.act_merge,
+                                   w.act_move, None, w.act_regroup))
     _fill(bar.addMenu("&View"), (w.act_search, w.act_clear, None, w.act_bigger, w.act_smaller,
                                 None, w.act_notes))
     _fill(bar.addMenu("F&eeds"), (w.act_add_feed, w.act_refresh_feeds, None, w.act_import_opml,
@@ -220,6 +223,7 @@ def update(w: MainWindow) -> None:
         "act_export_all": w.library_has_stories and not busy,
         "act_import": writable and not busy, "act_sample": writable and not busy,
         "act_prev_version": len(versions) > 1, "act_next_version": len(versions) > 1,
+        "act_why": len(versions) > 1,
         "act_split": writable and (len(versions) > 1 or any(
             isinstance(i, VersionRow) for i in selected)),
         "act_merge": writable and len(stories) >= 2,

@@ -46,6 +46,7 @@ from reader.gui.sidebar import CountDelegate, FilterKey, LibraryTreeModel
 from reader.gui.status import StatusBar
 from reader.gui.stories_pane import StoriesPane
 from reader.gui.story_ops import StoryOps
+from reader.gui.why_together import Explanations
 from reader.gui.worker import Jobs
 from reader.library import Library
 from reader.progress import CancelCheck, Progress
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         self.story_ops = StoryOps(self)
         self.watch = LibraryWatch(self)
         self.housekeeping = Housekeeping(self)
+        self.explanations = Explanations(self)
         self.read_timer = self.read_state.timer
         actions.build(self)
         if library.read_only:
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow, actions.ActionSlots):
     def library_changed(self, elsewhere: bool = False) -> None:
         """Articles came or went (an import, a feed, another process): refresh in place."""
         self.navigator.unique_cache.clear()
+        self.explanations.forget()
         scroll = self.stories.tree.verticalScrollBar().value()
         self._update_welcome()
         self.reload_stories()

@@ -11,8 +11,9 @@ imported HTML is rendered.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtGui import Qt as QtGui
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 Icon = QMessageBox.Icon
 Button = QMessageBox.StandardButton
@@ -24,6 +25,37 @@ def label(text: str = "", parent: QWidget | None = None) -> QLabel:
     widget.setTextFormat(Qt.TextFormat.PlainText)
     widget.setText(text)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that ends in "…" when it is narrower than its text, with
+    the whole text as its tooltip. It never asks for width, so a long source name can
+    neither widen its pane nor be cut off mid-letter."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text, however much of it fits."""
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(0, self.width()))
+        super().setText(shown)
+        self.setToolTip(tooltip(self._full) if shown != self._full else "")
 
 
 def tooltip(text: str) -> str:

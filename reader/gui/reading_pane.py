@@ -1,4 +1,5 @@
-"""The right pane: one article, its story's version switcher, and the story's note.
+"""The right pane: one article, its story's version switcher (with why its versions are
+together: :mod:`reader.gui.why_together`), and the story's note.
 
 Text comes from :func:`reader.render.body_to_html` (escaped, structured). The browser never
 fetches anything: remote resources resolve to nothing and links open in the system browser
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui import plain
 from reader.gui.labels import date_label
+from reader.gui.why_together import WhyPanel
 from reader.render import ONLY_CLASS, body_to_html
 from reader.types import Article, VersionRow
 
@@ -159,19 +161,24 @@ class ReadingPane(QWidget):
         self.next_button.setText("▶")
         self.next_button.setToolTip("Next version (])")
         self.next_button.clicked.connect(self.next_version)
-        self.version_label = plain.label()
-        # Long source names must not widen the pane: the label may be cut, never the splitter.
-        self.version_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                         QSizePolicy.Policy.Preferred)
+        # Long source names must not widen the pane: the label ends in "…", the pane stays.
+        self.version_label = plain.ElidedLabel()
         self.highlight_box = QCheckBox("Highlight what only this version says")
         self.highlight_box.setChecked(True)
         self.highlight_box.toggled.connect(self.highlight_toggled)
-        switcher = QHBoxLayout()
-        switcher.addWidget(self.prev_button)
-        switcher.addWidget(self.version_label)
-        switcher.addWidget(self.next_button)
-        switcher.addStretch(1)
-        switcher.addWidget(self.highlight_box)
+        self.why = WhyPanel()  # "Why these versions are together", filled by the window
+        # Two rows, since the header is only as wide as the text column: the versions, then
+        # what to show about them.
+        switcher = QVBoxLayout()
+        switcher.setSpacing(2)
+        for row in ((self.prev_button, self.next_button, self.version_label),
+                    (self.why.button, self.highlight_box)):
+            line = QHBoxLayout()
+            for widget in row:
+                line.addWidget(widget, 1 if widget is self.version_label else 0)
+            if widget is not self.version_label:
+                line.addStretch(1)
+            switcher.addLayout(line)
         self.switcher = QWidget()
         self.switcher.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.switcher.setLayout(switcher)
@@ -198,6 +205,7 @@ class ReadingPane(QWidget):
         self.chips.setContentsMargins(0, 0, 0, 0)
         head.addWidget(chips_row)
         head.addWidget(self.switcher)
+        head.addWidget(self.why)
 
         article_box = QWidget()
         article_layout = QVBoxLayout(article_box)
@@ -231,6 +239,7 @@ class ReadingPane(QWidget):
         self.meta.setText("")
         self._set_chips(())
         self.switcher.hide()
+        self.why.hide()
         self.browser.setHtml(f"<p>{_escape(message)}</p>")
         self.browser.apply_measure()
 
@@ -299,6 +308,7 @@ class ReadingPane(QWidget):
         index = self.version_index()
         if len(self.versions) <= 1 or index < 0:
             self.switcher.hide()
+            self.why.hide()
             return
         current = self.versions[index]
         self.version_label.setText(
@@ -307,6 +317,7 @@ class ReadingPane(QWidget):
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.versions) - 1)
         self.switcher.show()
+        self.why.setVisible(self.why.button.isChecked())
 
     def previous_version(self) -> None:
         index = self.version_index()

@@ -85,6 +85,7 @@ class StoryOps(QObject):
         """After merge/split/move/regroup: reload the list and the open article."""
         w = self.window
         w.navigator.unique_cache.clear()
+        w.explanations.forget()  # a regroup may keep a story's versions but not its reasons
         w.navigator.reload()
         w.refresh_counts()
         w.navigator.reopen_current()
