@@ -7,6 +7,8 @@ subtracted from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reader.grouping import thresholds as t
 from reader.grouping.conflicts import conflicts, facts_of
 from reader.grouping.features import Features
@@ -17,27 +19,33 @@ from reader.types import GroupReason
 MAX_LISTED = 8
 
 
-def _shown(term: str, a: Features, b: Features) -> str:
-    """A term as the reader knows it: a name's display form, a figure without its tag."""
+def _shown(term: str, a: Features, b: Features, words: Mapping[str, str]) -> str:
+    """A term as the reader knows it: a name's display form, a figure without its tag, a
+    word as the articles write it (``words``: stem -> surface) rather than its stem."""
     if term.startswith("e:"):
         key = term[2:]
         return a.names.get(key) or b.names.get(key) or key
-    return term[2:] if term.startswith("n:") else term
+    return term[2:] if term.startswith("n:") else words.get(term, term)
 
 
 def explain(
     a_id: int, a: tuple[Vector, Features], b_id: int, b: tuple[Vector, Features],
     rule: str = "",
+    words: Mapping[str, str] | None = None,
 ) -> GroupReason:
     """Explain the pair ``a``, ``b`` (each its vector and features). ``rule`` overrides the
-    verdict when something else put them together (a user's merge)."""
+    verdict when something else put them together (a user's merge); ``words`` maps stems
+    to the words the articles write (:func:`reader.grouping.words.surface_forms`)."""
     (va, fa), (vb, fb) = a, b
     shared = shared_terms(va, vb)
     penalty, why = conflicts(facts_of(fa), facts_of(fb))
     cos = cosine(va, vb)
     similarity = max(0.0, cos - penalty)
-    names = [_shown(term, fa, fb) for term, _ in shared if term.startswith("e:")]
-    terms = [_shown(term, fa, fb) for term, _ in shared if not term.startswith("e:")]
+    surface = words or {}
+    names = [_shown(term, fa, fb, surface) for term, _ in shared if term.startswith("e:")]
+    named = {w for name in names for w in name.lower().split()}
+    terms = [shown for term, _ in shared if not term.startswith("e:")
+             if (shown := _shown(term, fa, fb, surface)) not in named]  # "trump" beside Trump
     if not rule:
         if similarity >= t.REPOST_SIMILARITY:
             rule = "re-post"

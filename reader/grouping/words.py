@@ -60,3 +60,13 @@ def content_words(text: str) -> list[str]:
                 w = found[i]
                 stems[i] = _STEMS[w] = "" if w in STOPWORDS or len(w) <= 2 else stem(w)
     return list(filter(None, stems))
+
+
+def surface_forms(text: str) -> dict[str, str]:
+    """Each content word's stem -> the word as the text first writes it (lower case), so an
+    explanation can say "countries" where grouping counted "countrie"."""
+    out: dict[str, str] = {}
+    for w in _WORD.findall(text.lower()):
+        if w not in STOPWORDS and len(w) > 2:
+            out.setdefault(stem(w), w)
+    return out

@@ -14,6 +14,7 @@ from reader.grouping.explain import explain
 from reader.grouping.features import Features
 from reader.grouping.unique import unique_sentences
 from reader.grouping.vectors import Vector
+from reader.grouping.words import surface_forms
 from reader.library import grouping
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
@@ -81,7 +82,11 @@ class StoryVerbs(LibraryBase):
         rule: str = "",
     ) -> GroupReason:
         vectors = vectors if vectors is not None else grouping.vectors_of(self.db, ids)
-        return explain(a, vectors[a], b, vectors[b], rule)
+        words: dict[str, str] = {}
+        for _id, title, body in index.texts(self.db, [a, b]):
+            for stem, word in surface_forms(f"{title}\n{body}").items():
+                words.setdefault(stem, word)
+        return explain(a, vectors[a], b, vectors[b], rule, words)
 
     def merge_stories(self, keep: int, other: int) -> Changes:
         story_id = story_store.merge(self.db, keep, other)
