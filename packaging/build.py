@@ -91,20 +91,35 @@ def strip_debug_info(bundle: Path) -> None:
 
     The Python interpreter this is built with may carry full debug info (pyenv builds do:
     libpython alone is 23 MB, 6 MB stripped). ``--strip-debug`` keeps the symbol tables, so
-    nothing that resolves symbols at run time is affected; Qt's own libraries are already
-    stripped and come out unchanged. Skipped with a note if binutils' ``strip`` is missing.
+    nothing that resolves symbols at run time is affected.
+
+    Only files that have debug sections are touched. Wheels' libraries come stripped, and the
+    ones auditwheel vendored (``numpy.libs/``) were rewritten by patchelf into a layout that
+    binutils' strip corrupts: numpy's OpenBLAS then fails to load with "ELF load command
+    address/offset not page-aligned", so those folders are never stripped. Skipped with a note
+    if binutils' ``strip`` or ``readelf`` is missing.
     """
-    strip = shutil.which("strip")
-    if strip is None:
-        print("note: 'strip' not found; bundle keeps its debug info", flush=True)
+    strip, readelf = shutil.which("strip"), shutil.which("readelf")
+    if strip is None or readelf is None:
+        print("note: binutils not found; bundle keeps its debug info", flush=True)
         return
     libs = [
         str(p)
         for p in bundle.rglob("*")
-        if p.is_file() and not p.is_symlink() and (p.suffix == ".so" or ".so." in p.name)
+        if p.is_file()
+        and not p.is_symlink()
+        and (p.suffix == ".so" or ".so." in p.name)
+        and not any(part.endswith(".libs") for part in p.relative_to(bundle).parts)
     ]
-    for start in range(0, len(libs), 200):
-        subprocess.run([strip, "--strip-debug", *libs[start : start + 200]], check=True)
+    with_debug = [lib for lib in libs if has_debug_sections(readelf, lib)]
+    for start in range(0, len(with_debug), 200):
+        subprocess.run([strip, "--strip-debug", *with_debug[start : start + 200]], check=True)
+
+
+def has_debug_sections(readelf: str, lib: str) -> bool:
+    """Whether an ELF file carries DWARF (``.debug_*``) sections."""
+    out = subprocess.run([readelf, "-S", "-W", lib], capture_output=True, text=True).stdout
+    return " .debug_" in out
 
 
 # --------------------------------------------------------------------------------------------

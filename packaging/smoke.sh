@@ -2,7 +2,8 @@
 # Packaging smoke check (issue 8), called by .ci/run. Proves on Linux that the frozen app works:
 #   1. build the Linux bundle, .tar.gz and .deb (python packaging/build.py --fast);
 #   2. dist/broadsheet/broadsheet --version;
-#   3. import a seed file and export it as JSONL with the bundled executable;
+#   3. import a seed file and export it as JSONL with the bundled executable, then regroup it
+#      and list its stories and facets (numpy and pycountry, both pruned in the spec);
 #   4. open the main window offscreen on that library for two seconds (--smoke-test), status 0;
 #   5. dpkg -x the .deb into a throwaway root and run the executable from there;
 # plus: no bundled library has an unresolved dependency, the .desktop and AppStream files
@@ -19,7 +20,11 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 PY=${PYTHON:-$REPO/.venv/bin/python}
 SEED=$REPO/../shared/seeds/000_61b62ddfcad736cf.txt
-MAX_MB=150
+# 150 MB until story grouping took numpy (issue 13 allows the Linux bundle 200 MB for a numeric
+# library): pruned as far as the app allows (packaging/broadsheet.spec), numpy is still 39 MB,
+# 28.5 MB of it the OpenBLAS (and its Fortran runtime) that its core extension links against,
+# and the bundle 187 MB.
+MAX_MB=200
 MAX_START_S=2.0
 started=$(date +%s)
 
@@ -89,7 +94,7 @@ missing=$(
 $missing"
 
 # 2. --version --------------------------------------------------------------------------------
-out=$("$BIN" --version)
+out=$("$BIN" --version) || die "--version exited with status $?"
 [ "$out" = "broadsheet $VERSION" ] || die "--version printed '$out', expected 'broadsheet $VERSION'"
 say "--version: $out"
 
@@ -108,6 +113,14 @@ print(len(rows))
 EOF
 ) || die "export is not valid, non-empty JSONL"
     say "import + export: $rows JSONL records from $(basename "$SEED")"
+    # Story grouping in full (numpy, pruned in the spec) and People & places (pycountry's
+    # ISO 3166 data, the only database the spec keeps).
+    "$BIN" regroup --library "$LIB" > "$TMP/regroup.log" 2>&1 \
+        || { cat "$TMP/regroup.log"; die "regroup failed"; }
+    stories=$("$BIN" stories --library "$LIB" 2>&1) || { echo "$stories"; die "stories failed"; }
+    facets=$("$BIN" facets --library "$LIB" 2>&1) || { echo "$facets"; die "facets failed"; }
+    [ -n "$facets" ] || die "facets printed nothing"
+    say "regroup + stories + facets: $(printf '%s\n' "$stories" | grep -c .) story lines, $(printf '%s\n' "$facets" | grep -c .) facet lines"
 else
     say "SKIP import/export: ../shared/seeds is absent"
 fi
@@ -126,7 +139,7 @@ say "--smoke-test: exit 0; start to window ${start_s} s (wall time - 2.1 s)${rep
 # 5. the .deb, unpacked into a throwaway root ------------------------------------------------
 ROOT=$TMP/root
 dpkg-deb -x "$DEB" "$ROOT"
-out=$("$ROOT/opt/broadsheet/broadsheet" --version)
+out=$("$ROOT/opt/broadsheet/broadsheet" --version) || die ".deb executable: --version failed"
 [ "$out" = "broadsheet $VERSION" ] || die ".deb executable printed '$out'"
 [ "$(readlink "$ROOT/usr/bin/broadsheet")" = /opt/broadsheet/broadsheet ] || die "bad /usr/bin link"
 for f in usr/share/applications/org.broadsheet.Broadsheet.desktop \
