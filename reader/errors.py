@@ -74,6 +74,11 @@ class MissingDependency(BroadsheetError):
     def __init__(self, exc: ImportError, needed_for: str = "") -> None:
         self.package = missing_package(exc)
         why = f" (needed for {needed_for})" if needed_for else ""
+        if self.package is None:
+            first = (str(exc).splitlines() or [""])[0]
+            super().__init__(f"a library Broadsheet needs cannot be loaded{why} ({first}); "
+                             "reinstall Broadsheet")
+            return
         super().__init__(
             f"the Python package '{self.package}' is missing{why}; reinstall Broadsheet, or run "
             f"'pip install {self.package}' in its environment"
@@ -91,7 +96,7 @@ _DISTRIBUTIONS = {
 }
 
 
-def missing_package(exc: ImportError) -> str:
+def missing_package(exc: ImportError) -> str | None:
     """The PyPI package that would satisfy a failed import, for a one-line message.
 
     lxml 5.2 moved ``lxml.html.clean`` out into ``lxml_html_clean``; its stub raises a plain
@@ -100,5 +105,7 @@ def missing_package(exc: ImportError) -> str:
     name = exc.name or ""
     if "lxml_html_clean" in str(exc) or name.startswith("lxml.html.clean"):
         return "lxml_html_clean"
-    top = name.split(".")[0] or str(exc).rsplit(" ", 1)[-1].strip("'\"")
+    top = name.split(".")[0]
+    if not top:  # no module named (a broken binary library, say): do not guess from prose
+        return None
     return _DISTRIBUTIONS.get(top, top)

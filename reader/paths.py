@@ -28,10 +28,12 @@ def default_library_path() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
-    """Path of a file in ``resources/``, from a checkout or from a PyInstaller bundle."""
+    """Path of a file in ``resources/``: from a PyInstaller bundle, a source checkout (or
+    editable install), or a plain ``pip install`` (``<prefix>/share/broadsheet``)."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root is not None:
-        base = Path(frozen_root) / "resources"
-    else:
-        base = Path(__file__).resolve().parent.parent / "resources"
-    return base.joinpath(*parts)
+        return Path(frozen_root).joinpath("resources", *parts)
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout.joinpath(*parts)
+    return Path(sys.prefix).joinpath("share", "broadsheet", *parts)

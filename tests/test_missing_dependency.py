@@ -58,3 +58,10 @@ def test_the_command_names_a_missing_package_without_a_traceback(tmp_path: Path)
         "broadsheet: the Python package 'sqlite-utils' is missing; reinstall Broadsheet, or "
         "run 'pip install sqlite-utils' in its environment"
     ]
+
+
+def test_an_import_error_without_a_module_name_does_not_invent_a_package() -> None:
+    broken = ImportError("libscipy_openblas.so: ELF load command address/offset not\npage-aligned")
+    assert missing_package(broken) is None
+    message = str(MissingDependency(broken))
+    assert "\n" not in message and message.startswith("a library Broadsheet needs cannot be")
