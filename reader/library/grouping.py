@@ -45,6 +45,7 @@ from reader.progress import (
     never_cancelled,
     no_progress,
 )
+from reader.storage import corrections as correction_store
 from reader.storage import entities as entity_store
 from reader.storage import grouping_index as index
 from reader.storage import stories as story_store
@@ -63,7 +64,7 @@ def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
     """The corrections as grouping applies them (all, or those touching some articles)."""
     wanted = set(ids) if ids is not None else None
     c = Corrections()
-    for kind, a, b in story_store.corrections(db):
+    for kind, a, b in correction_store.corrections(db):
         if wanted is not None and a not in wanted and b not in wanted:
             continue
         if kind == "alone":

@@ -18,6 +18,7 @@ from reader.grouping.words import surface_forms
 from reader.library import grouping
 from reader.library.base import LibraryBase
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
+from reader.storage import corrections as correction_store
 from reader.storage import entities as entity_store
 from reader.storage import grouping_index as index
 from reader.storage import reading
@@ -68,7 +69,7 @@ class StoryVerbs(LibraryBase):
         head = head if head in members else members[0]
         others = [m for m in members if m != head][:limit]
         vectors = grouping.vectors_of(self.db, [head, *others])
-        merged = story_store.merged_pairs(self.db, members)
+        merged = correction_store.merged_pairs(self.db, members)
         return [
             self._explained([], head, other, vectors,
                             "user merge" if frozenset((head, other)) in merged else "")
@@ -89,17 +90,17 @@ class StoryVerbs(LibraryBase):
         return explain(a, vectors[a], b, vectors[b], rule, words)
 
     def merge_stories(self, keep: int, other: int) -> Changes:
-        story_id = story_store.merge(self.db, keep, other)
+        story_id = correction_store.merge(self.db, keep, other)
         return Changes(stories=True, notes=True, story_ids=(story_id, other))
 
     def split_article(self, article_id: int) -> Changes:
         old = story_store.story_of(self.db, article_id)
-        new = story_store.split(self.db, article_id)
+        new = correction_store.split(self.db, article_id)
         return Changes(stories=True, notes=True, story_ids=(old, new))
 
     def move_article(self, article_id: int, story_id: int) -> Changes:
         old = story_store.story_of(self.db, article_id)
-        story_store.move(self.db, article_id, story_id)
+        correction_store.move(self.db, article_id, story_id)
         return Changes(stories=True, notes=True, story_ids=(old, story_id))
 
     def unique_sentences(self, article_id: int) -> list[SentenceSpan]:

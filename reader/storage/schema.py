@@ -175,7 +175,7 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX story_entities_by_story ON story_entities (story_id);
 
         -- A story has at most one note. Notes never cascade away with a story: merging and
-        -- splitting move them explicitly (see reader.storage.stories).
+        -- splitting move them explicitly (see reader.storage.corrections).
         CREATE TABLE notes (
             id INTEGER PRIMARY KEY,
             story_id INTEGER NOT NULL UNIQUE REFERENCES stories(id),

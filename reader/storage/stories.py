@@ -1,5 +1,5 @@
 """Stories in storage: assigning articles, the stories' list columns, notes that follow
-stories, and the user's corrections. SQL only: which articles belong together is decided in
+stories, SQL only: which articles belong together is decided in
 :mod:`reader.grouping`, orchestrated by :mod:`reader.library.grouping`.
 
 Contracts with the import pipeline: new articles are given stories inside each file's
@@ -12,15 +12,7 @@ starred live on articles. A full regroup keeps old story ids where its clusters 
 the cluster holding that story's oldest article, joined to any note already there. No
 function here deletes a note.
 
-Corrections (table ``corrections``):
-
-- ``alone`` (article_id): from a split. The article joins nothing automatically, and
-  nothing joins it.
-- ``together`` (article_id, other_id): from a merge or a move. The two always share a story.
-- ``apart`` (article_id, other_id): from a move. The two never share a story again.
-
-A later correction overrides older ones that contradict it (a move deletes the moved
-article's old ``alone``/``together``/``apart`` rows that involve the target story).
+The user's corrections (merge, split, move) are in :mod:`reader.storage.corrections`.
 """
 
 from __future__ import annotations
@@ -30,7 +22,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from reader.errors import InvalidOperation, NotFound
+from reader.errors import NotFound
 from reader.headline import representative
 from reader.storage import entities as entity_store
 from reader.storage.grouping_index import chunks
@@ -42,33 +34,15 @@ SOURCE_SEPARATOR = "\x1f"
 NOTE_SEPARATOR = "\n\n---\n\n"
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# --------------------------------------------------------------------------- corrections
-
-
-def corrections(db: Database) -> list[tuple[str, int, int | None]]:
-    """Every correction as ``(kind, article id, other article id or None)``."""
-    return [
-        (str(kind), int(a), int(b) if b is not None else None)
-        for kind, a, b in db.conn.execute("SELECT kind, article_id, other_id FROM corrections")
-    ]
-
-
-def _add_correction(db: Database, kind: str, article_id: int, other_id: int | None) -> None:
-    db.execute(
-        "INSERT INTO corrections (kind, article_id, other_id, created_at) VALUES (?, ?, ?, ?)",
-        [kind, article_id, other_id, _now()],
-    )
 
 
 # --------------------------------------------------------------------------- assigning
 
 
-def _new_story(db: Database) -> int:
-    cursor = db.execute("INSERT INTO stories (created_at) VALUES (?)", [_now()])
+def new_story(db: Database) -> int:
+    cursor = db.execute("INSERT INTO stories (created_at) VALUES (?)", [utc_now()])
     return int(cursor.lastrowid or 0)
 
 
@@ -79,7 +53,7 @@ def new_stories(db: Database, count: int) -> list[int]:
     if count <= 0:
         return []
     start = int(db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0])
-    now = _now()
+    now = utc_now()
     db.conn.executemany(
         "INSERT INTO stories (id, created_at) VALUES (?, ?)",
         [(start + i, now) for i in range(count)],
@@ -219,7 +193,7 @@ def _first_sentence(body: str, limit: int = 120) -> str:
 # --------------------------------------------------------------------------- notes
 
 
-def _move_note(db: Database, from_story: int, to_story: int) -> None:
+def move_note(db: Database, from_story: int, to_story: int) -> None:
     """Move ``from_story``'s note to ``to_story``, joining it after any note there."""
     if from_story == to_story:
         return
@@ -234,12 +208,12 @@ def _move_note(db: Database, from_story: int, to_story: int) -> None:
     if existing is None:
         db.execute(
             "UPDATE notes SET story_id = ?, updated_at = ? WHERE id = ?",
-            [to_story, _now(), moving[0]],
+            [to_story, utc_now(), moving[0]],
         )
     else:
         db.execute(
             "UPDATE notes SET body = ?, updated_at = ? WHERE id = ?",
-            [existing[1] + NOTE_SEPARATOR + moving[1], _now(), existing[0]],
+            [existing[1] + NOTE_SEPARATOR + moving[1], utc_now(), existing[0]],
         )
         db.execute("DELETE FROM notes WHERE id = ?", [moving[0]])
 
@@ -262,29 +236,15 @@ def story_ids(db: Database, min_size: int = 1) -> list[int]:
 
 def story_of(db: Database, article_id: int) -> int:
     """The story an article belongs to (NotFound if the article does not exist)."""
-    return _story_of(db, article_id)
-
-
-def _story_of(db: Database, article_id: int) -> int:
     row = db.conn.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
     if row is None:
         raise NotFound(f"article {article_id} does not exist")
     return int(row[0])
 
 
-def _require_story(db: Database, story_id: int) -> None:
+def require_story(db: Database, story_id: int) -> None:
     if not db.conn.execute("SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone():
         raise NotFound(f"story {story_id} does not exist")
-
-
-def merged_pairs(db: Database, members: Sequence[int]) -> set[frozenset[int]]:
-    """The pairs among ``members`` that the user put together (``together`` corrections)."""
-    wanted = set(members)
-    return {
-        frozenset((a, b))
-        for kind, a, b in corrections(db)
-        if kind == "together" and b is not None and a in wanted and b in wanted
-    }
 
 
 def story_articles(db: Database, story_id: int) -> list[int]:
@@ -296,88 +256,6 @@ def story_articles(db: Database, story_id: int) -> list[int]:
             [story_id],
         )
     ]
-
-
-# --------------------------------------------------------------------------- corrections
-
-
-def merge(db: Database, keep: int, other: int) -> int:
-    """Merge story ``other`` into ``keep``; both notes are kept. Returns the story id."""
-    if keep == other:
-        raise InvalidOperation("a story cannot be merged with itself")
-    _require_story(db, keep)
-    _require_story(db, other)
-    with db.atomic():
-        a = story_articles(db, keep)
-        b = story_articles(db, other)
-        if a and b:
-            _add_correction(db, "together", a[0], b[0])
-        for article in a + b:
-            db.execute("DELETE FROM corrections WHERE kind = 'alone' AND article_id = ?", [article])
-        db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [keep, other])
-        _move_note(db, other, keep)
-        refresh_stories(db, [keep, other])
-    return keep
-
-
-def split(db: Database, article_id: int) -> int:
-    """Split an article into a story of its own. Returns the id of its new story.
-
-    The note stays with the part that keeps the story's oldest article: if the split-off
-    article *is* the oldest, the note moves with it.
-    """
-    with db.atomic():
-        old = _story_of(db, article_id)
-        members = story_articles(db, old)
-        db.execute(
-            "DELETE FROM corrections WHERE kind = 'together' AND (article_id = ? OR other_id = ?)",
-            [article_id, article_id],
-        )
-        _add_correction(db, "alone", article_id, None)
-        if len(members) == 1:
-            return old
-        new = _new_story(db)
-        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [new, article_id])
-        if members[0] == article_id:
-            _move_note(db, old, new)
-        refresh_stories(db, [old, new])
-    return new
-
-
-def move(db: Database, article_id: int, story_id: int) -> int:
-    """Move an article to another story. Returns the story it now belongs to.
-
-    The old story keeps its note (it keeps its other versions); if the moved article was its
-    only version, the note joins the target story's note.
-    """
-    _require_story(db, story_id)
-    with db.atomic():
-        old = _story_of(db, article_id)
-        if old == story_id:
-            return story_id
-        target = story_articles(db, story_id)
-        old_members = [a for a in story_articles(db, old) if a != article_id]
-        db.execute(
-            "DELETE FROM corrections WHERE article_id = ? AND kind IN ('alone', 'together')",
-            [article_id],
-        )
-        db.execute("DELETE FROM corrections WHERE other_id = ? AND kind = 'together'", [article_id])
-        if target:
-            db.execute(
-                "DELETE FROM corrections WHERE kind = 'apart' AND ((article_id = ? AND"
-                f" other_id IN ({','.join('?' * len(target))})) OR (other_id = ? AND"
-                f" article_id IN ({','.join('?' * len(target))})))",
-                [article_id, *target, article_id, *target],
-            )
-            _add_correction(db, "together", article_id, target[0])
-        for other in old_members:
-            _add_correction(db, "apart", article_id, other)
-        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
-        if not old_members:
-            _move_note(db, old, story_id)  # the old story is gone: its note joins the target
-        refresh_stories(db, [old, story_id])
-    return story_id
-
 
 
 # --------------------------------------------------------------------------- regroup
@@ -415,7 +293,7 @@ def write_regroup(
     noted = {int(r[0]) for r in db.conn.execute("SELECT story_id FROM notes")}
     for s, oldest in old_oldest.items():
         if s not in used and s in noted:
-            _move_note(db, s, story_of_cluster[cluster_of_article[oldest]])
+            move_note(db, s, story_of_cluster[cluster_of_article[oldest]])
     # Only stories that gained or lost an article need their aggregates rebuilt (a regroup
     # of a settled library leaves most stories as they were).
     touched = {story for story, _ in updates}
