@@ -23,13 +23,11 @@ when clicked. Clicking anywhere else on the rendered note, or Ctrl+N, starts edi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
-    QFocusEvent,
     QKeySequence,
-    QMouseEvent,
     QShortcut,
     QShowEvent,
     QTextCursor,
@@ -37,16 +35,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.gui import plain
-from reader.markdown import LINK_SCHEMES, render_markdown
+from reader.gui.note_views import PlainEdit, RenderedNote
+from reader.markdown import render_markdown
 from reader.notes_text import append_block
 
 #: Autosave delay after the last keystroke: comfortably inside the 1 s promise.
@@ -70,56 +67,6 @@ _PLACEHOLDER_HTML = (
     "<p style='color: gray'>No note yet. Click here or press Ctrl+N to write one "
     "(Markdown: # headings, - lists, &gt; quotes, *emphasis*, [links](https://…)).</p>"
 )
-
-
-class _RenderedNote(QTextBrowser):
-    """The read-only view. A click on a link opens it externally; any other click edits."""
-
-    edit_requested = Signal()
-    link_opened = Signal(QUrl)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setReadOnly(True)
-        self.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self._press: QPoint | None = None
-
-    def loadResource(self, kind: int, name: QUrl | str) -> object:
-        """Never load anything (images, style sheets): the note view is offline and inert."""
-        return None
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press = event.position().toPoint()
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        pos = event.position().toPoint()
-        anchor = self.anchorAt(pos) if event.button() == Qt.MouseButton.LeftButton else ""
-        super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        pressed, self._press = self._press, None
-        if pressed is not None and (pos - pressed).manhattanLength() > 4:
-            return  # a drag to select text, not a click
-        if anchor:
-            url = QUrl(anchor)
-            if url.scheme().lower() in LINK_SCHEMES:
-                self.link_opened.emit(url)
-            return
-        if not self.textCursor().hasSelection():
-            self.edit_requested.emit()
-
-
-class _PlainEdit(QPlainTextEdit):
-    """The editing view; reports focus-out so the editor can save at once."""
-
-    focus_lost = Signal()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.focus_lost.emit()
 
 
 class NoteEditor(QWidget):
@@ -151,10 +98,10 @@ class NoteEditor(QWidget):
         self.toggle.setToolTip("Edit the note (Ctrl+N); Done shows it rendered")
         self.toggle.toggled.connect(self._on_toggled)
 
-        self.view = _RenderedNote()
+        self.view = RenderedNote()
         self.view.edit_requested.connect(self.start_editing)
         self.view.link_opened.connect(self._open_link)
-        self.edit = _PlainEdit()
+        self.edit = PlainEdit()
         self.edit.setPlaceholderText("Write about this story. Markdown works: # - > * [](…)")
         self.edit.setTabChangesFocus(True)
         self.edit.textChanged.connect(self._on_text_changed)
