@@ -1,8 +1,8 @@
 """Take the README screenshots from the real window (run under Xvfb or offscreen).
 
 Usage: .venv/bin/python benchmarks/gui_screenshots.py LIBRARY OUT_DIR [--dark]
-Selects the story with the most versions and saves main.png; switches to its second version
-(the "only in this version" highlight on) for versions.png; writes a note on the story and
+Selects the story with the most versions and saves main.png; switches to another of its versions
+(the "only in this version" highlight on, "Why together?" open) for versions.png; writes a note on the story and
 shows it rendered under the article with the Notes list open for notes.png. With --dark, only
 dark.png. Each PNG is written at the highest compression (the README limit is 300 KB).
 """
@@ -79,8 +79,15 @@ def main() -> int:
         if dark:
             QTimer.singleShot(100, app.quit)
             return
-        window.reading.highlight_box.setChecked(True)
-        window.reading.next_version()
+        reading = window.reading
+        reading.highlight_box.setChecked(True)
+        # Another version than the one the story opened on (that may be its first or its
+        # last), with "Why together?" open.
+        if reading.version_index() < len(reading.versions) - 1:
+            reading.next_version()
+        else:
+            reading.previous_version()
+        reading.why.button.setChecked(True)
         QTimer.singleShot(400, step3)
 
     def step3() -> None:
