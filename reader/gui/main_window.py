@@ -112,6 +112,9 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         self.splitter.setChildrenCollapsible(False)
         for pane in (self.library_view, self.stories, self.reading):
             self.splitter.addWidget(pane)
+        # A window made bigger gives the room to the reader; the sidebar and the list keep the
+        # widths they were given (their content does not need more).
+        self.splitter.setStretchFactor(2, 1)
         self.welcome = WelcomeView()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)

@@ -22,10 +22,9 @@ def restore(w: MainWindow) -> None:
     """Window geometry, panes, filter, sort and Preferences from QSettings."""
     s = w.settings
     geometry = s.value("window/geometry")
-    if isinstance(geometry, QByteArray):
-        w.restoreGeometry(geometry)
-    else:
-        w.resize(1400, 860)
+    if not (isinstance(geometry, QByteArray) and w.restoreGeometry(geometry)):
+        free = w.screen().availableGeometry()
+        w.resize(*first_size((free.width(), free.height())))
     _apply_pane_minimums(w)
     state = s.value("window/splitter")
     # First run: the panes are sized when the window is first shown, at its real size.
@@ -50,6 +49,18 @@ def restore(w: MainWindow) -> None:
     w.reading.highlight_box.setChecked(
         str(s.value("reading/highlight", "true")).lower() == "true")
     w.apply_prefs(w.prefs, initial=True)
+
+#: First-run window size, when the screen has room for it.
+FIRST_SIZE = (1400, 860)
+
+
+def first_size(available: tuple[int, int]) -> tuple[int, int]:
+    """The first-run window size: :data:`FIRST_SIZE`, or 90% of a smaller screen's free area
+    (a 1366x768 laptop at 150% scale has 910x512 logical pixels: a fixed 1400x860 put the
+    reader off the screen)."""
+    width, height = available
+    return (min(FIRST_SIZE[0], width * 9 // 10), min(FIRST_SIZE[1], height * 9 // 10))
+
 
 def _apply_pane_minimums(w: MainWindow) -> None:
     char = max(6, w.fontMetrics().averageCharWidth())

@@ -184,3 +184,18 @@ def test_the_welcome_text_is_shown_whole(qtbot: QtBot) -> None:
     # The wrapped paragraph gets every line it needs (it was cut to two of four).
     assert text.height() >= text.heightForWidth(text.width())
     assert text.heightForWidth(text.width()) > 2 * text.fontMetrics().height()
+
+
+def test_the_first_window_fits_the_screen(qtbot: QtBot, make_window: object) -> None:
+    # No saved geometry: the window takes its first-run size, or less on a small screen
+    # (the offscreen screen is 800x600), so the reader is never off the screen.
+    window = make_window()  # type: ignore[operator]
+    free = window.screen().availableGeometry()
+    assert 0 < window.width() <= free.width() and 0 < window.height() <= free.height()
+
+
+def test_first_size_is_the_default_on_a_big_screen_and_shrinks_on_a_small_one() -> None:
+    from reader.gui.window_settings import FIRST_SIZE, first_size
+
+    assert first_size((2560, 1400)) == FIRST_SIZE
+    assert first_size((910, 512)) == (819, 460)  # 1366x768 at 150%
