@@ -88,6 +88,32 @@ def test_the_postings_walk_finds_every_pair_with_its_exact_cosine(
     assert touched == {k for k in brute if k[0] in new or k[1] in new}
 
 
+@settings(max_examples=100, deadline=None)
+@given(vectors=_vectors(), per_article=st.integers(1, 4), prune=st.integers(1, 6),
+       chunk=st.integers(1, 8))
+def test_pruning_during_the_walk_keeps_what_pruning_at_the_end_keeps(
+    vectors: list[dict[int, float]], per_article: int, prune: int, chunk: int
+) -> None:
+    # Tiny chunks and a tiny pruning budget: the walk prunes many times over.
+    from reader.grouping import candidates
+
+    everything = _entries(vectors)
+    postings = Postings.of(everything, 21)
+    once = candidates.strongest(similar_pairs(everything, postings, Floor(1e-12)), per_article)
+    saved = candidates.CHUNK_ENTRIES, candidates.PRUNE_PAIRS
+    candidates.CHUNK_ENTRIES, candidates.PRUNE_PAIRS = chunk, prune
+    try:
+        pruned = similar_pairs(everything, postings, Floor(1e-12), per_article=per_article)
+    finally:
+        candidates.CHUNK_ENTRIES, candidates.PRUNE_PAIRS = saved
+
+    def as_set(p: candidates.Pairs) -> set[tuple[int, int]]:
+        return {(int(a), int(b)) for a, b in zip(p.a, p.b, strict=True)}
+
+    assert as_set(pruned) == as_set(once)
+    assert len(pruned) == len(once)
+
+
 def test_pairs_sharing_only_common_words_are_not_kept() -> None:
     vectors = [{0: 0.8, 1: 0.6}, {0: 0.6, 1: 0.8}]
     everything = _entries(vectors)

@@ -28,7 +28,6 @@ from reader.grouping.candidates import (
     Pairs,
     Postings,
     similar_pairs,
-    strongest,
 )
 from reader.grouping.clusters import Links, Node, Span, components, group, span_of
 from reader.grouping.conflicts import NO_FACTS, Facts
@@ -181,8 +180,10 @@ def regroup_library(
 ) -> list[list[int]]:
     """:func:`regroup` over arrays; returns the stories as lists of article ids."""
     entries = library.entries
-    pairs = similar_pairs(entries, Postings.of(entries, library.terms), library.floor)
-    pairs = strongest(pairs, t.MAX_NEIGHBOURS)
+    pairs = similar_pairs(
+        entries, Postings.of(entries, library.terms), library.floor,
+        per_article=t.MAX_NEIGHBOURS,
+    )
     ids = library.ids
     index = {a: n for n, a in enumerate(ids)}
     alone = corrections.alone
@@ -234,9 +235,9 @@ def assign(
     probed = np.zeros(len(new) + len(old_ids), dtype=bool)
     probed[: len(new)] = True
     pairs = similar_pairs(
-        fresh, Postings.of(everything, len(vocab)), floor(vocab, weighing), probed
+        fresh, Postings.of(everything, len(vocab)), floor(vocab, weighing), probed,
+        per_article=t.MAX_NEIGHBOURS,
     )
-    pairs = strongest(pairs, t.MAX_NEIGHBOURS)
     # Each reached story is one node of its full size, labelled with its id.
     found = np.unique(pairs.b[pairs.b >= len(new)]).tolist()
     story_ids = sorted({reach.story_of[old_ids[x - len(new)]] for x in found})
