@@ -158,6 +158,9 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
     if opened is None:
         return 1
     window = opened
+    from reader.gui import error_hook
+
+    hook = error_hook.install(window)  # damage met after start-up: the recovery offer
     try:
         window.show()
         if not smoke_test:
@@ -173,4 +176,5 @@ def run_gui(library: Path | None = None, smoke_test: bool = False) -> int:
         code = int(app.exec())
         return 0 if smoke_test else code
     finally:
+        error_hook.uninstall(hook)
         window.library.close()  # the window may have reopened it (restore)

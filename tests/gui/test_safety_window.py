@@ -126,3 +126,92 @@ def test_damage_met_while_the_window_is_built_can_be_left_alone(
     monkeypatch.setattr(recovery, "ask_recovery", lambda *a, **k: recovery.NOT_NOW)
     assert open_window(path) is None
     assert path.read_bytes() == broken
+
+
+def _real_damage_error(tmp_path: Path) -> sqlite3.DatabaseError:
+    """The error SQLite itself raises on a damaged page (not one made up by hand)."""
+    path = tmp_path / "broken.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    conn.commit()
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xff" * 8192)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("SELECT COUNT(*), MAX(x) FROM t").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return exc
+    finally:
+        conn.close()
+    raise AssertionError("the damaged file read cleanly")
+
+
+def test_damage_met_after_start_up_gets_the_recovery_offer_not_a_traceback(
+    tmp_path: Path, qtbot: QtBot, settings: QSettings, monkeypatch: pytest.MonkeyPatch,
+    messages: list[tuple[str, str]], capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reader.gui import error_hook
+
+    damage = _real_damage_error(tmp_path)
+    lib = Library.open(_filled(tmp_path / "lib.db"), defer_housekeeping=True)
+    window = MainWindow(lib, settings)
+    qtbot.addWidget(window)
+    window.show()
+    hook = error_hook.install(window)
+    offered: list[str] = []
+
+    def ask(_parent: object, _path: Path, problem: str, *_a: object, **_k: object) -> str:
+        offered.append(problem)
+        return recovery.NOT_NOW
+
+    monkeypatch.setattr(recovery, "ask_recovery", ask)
+
+    def damaged(*_a: object, **_k: object) -> object:
+        raise damage
+
+    try:
+        model = window.stories_model
+        monkeypatch.setattr(window.library, "versions", damaged)  # reading meets the damage
+        for row in range(3):  # several queries meet it: one offer
+            window.stories.tree.setCurrentIndex(model.index(row, 0))
+        qtbot.waitUntil(lambda: len(offered) == 1)
+        assert "damaged" in offered[0]
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "broadsheet:" in err and "damaged" in err
+        monkeypatch.undo()
+        # Busy, read-only, full: a line in the status bar, no offer.
+        busy = sqlite3.OperationalError("database is locked")
+        busy.sqlite_errorcode = 5  # type: ignore[attr-defined]
+        hook(type(busy), busy, None)
+        assert "busy" in window.status.text()
+        assert len(offered) == 1
+    finally:
+        error_hook.uninstall(hook)
+        window.close()
+        window.jobs.shutdown()
+        window.library.close()
+
+
+def test_a_bug_keeps_its_traceback(
+    tmp_path: Path, qtbot: QtBot, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.gui import error_hook
+
+    lib = Library.open(_filled(tmp_path / "lib.db"), defer_housekeeping=True)
+    window = MainWindow(lib, settings)
+    qtbot.addWidget(window)
+    seen: list[BaseException] = []
+    monkeypatch.setattr("sys.excepthook", lambda kind, exc, tb: seen.append(exc))
+    hook = error_hook.install(window)
+    try:
+        bug = KeyError("a bug")
+        hook(KeyError, bug, None)
+        assert seen == [bug]
+    finally:
+        error_hook.uninstall(hook)
+        window.close()
+        window.jobs.shutdown()
+        window.library.close()
