@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from reader.errors import DamagedLibraryError
+from reader.errors import DamagedLibraryError, LibraryError
 from reader.library import Library
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class ErrorHook:
                 self.offering = True  # every query after this one meets the same damage
                 QTimer.singleShot(0, lambda: self._offer(error.reason))
         else:
-            self.window.status.show(error.reason, 20_000)
+            reason = error.reason if isinstance(error, LibraryError) else str(error)
+            self.window.status.show(reason, 20_000)
 
     def _offer(self, reason: str) -> None:
         try:
