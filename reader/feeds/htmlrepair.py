@@ -20,8 +20,8 @@ sanitiser sees what was meant (feedparser, whose reading Broadsheet matches, doe
   with no ``>`` at all is text. A comment with no ``>`` at all is left to hide the rest: it
   is usually a summary cut short in the middle of ``<!--more-->``.
 
-Each rewrite runs only when its marker is in the fragment, so the common entry pays for a
-few substring searches.
+The common entry, with none of these markers, pays for one regular-expression search and
+one search for ``!``.
 """
 
 from __future__ import annotations
@@ -36,13 +36,16 @@ _IFRAME_TAG = re.compile(r"</?iframe\b[^<>]*>?", re.IGNORECASE)
 _DECLARATION_START = re.compile(r"--|[A-Za-z]|\[(?:if|endif)\b", re.IGNORECASE)
 
 
+#: An iframe tag or a closing ``</br``: one regular expression anchored on ``<`` scans feed
+#: HTML (a ``<`` every few words) faster than one substring search per spelling.
+_IFRAME_OR_BR_END = re.compile(r"<(?:/[bB][rR]|[iI][fF][rR][aA][mM][eE])")
+
+
 def repair_markup(fragment: str) -> str:
     """``fragment`` rewritten where HTML5 would hide what its author wrote (see above)."""
-    if "</br" in fragment or "</BR" in fragment or "</Br" in fragment:
-        fragment = _BR_CLOSED.sub(r"\1", fragment)
-    if "<iframe" in fragment or "<IFRAME" in fragment or "<Iframe" in fragment:
-        fragment = _IFRAME_TAG.sub("", fragment)
-    if "<!" in fragment:
+    if _IFRAME_OR_BR_END.search(fragment) is not None:
+        fragment = _IFRAME_TAG.sub("", _BR_CLOSED.sub(r"\1", fragment))
+    if "!" in fragment and "<!" in fragment:  # "!" alone is a memchr, ten times faster
         fragment = _declarations(fragment)
     return fragment
 

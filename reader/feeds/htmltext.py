@@ -84,7 +84,7 @@ def looks_like_html(text: str) -> bool:
 
 def _squeeze(text: str) -> str:
     """Collapse runs of whitespace to one space (``str.split`` is far faster than a regex)."""
-    if "\u200b" in text:
+    if not text.isascii() and "\u200b" in text:  # isascii() is O(1): no scan for ASCII
         text = text.replace("\u200b", " ")
     return " ".join(text.split())
 
