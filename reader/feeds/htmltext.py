@@ -84,7 +84,7 @@ def looks_like_html(text: str) -> bool:
 
 def _squeeze(text: str) -> str:
     """Collapse runs of whitespace to one space (``str.split`` is far faster than a regex)."""
-    if not text.isascii() and "\u200b" in text:  # isascii() is O(1): no scan for ASCII
+    if "\u200b" in text:
         text = text.replace("\u200b", " ")
     return " ".join(text.split())
 
@@ -170,18 +170,22 @@ def html_to_text(fragment: str, *, sanitized: bool = False, alt_text: bool = Tru
 
     position = 0
     for match in _TAG.finditer(fragment):
-        if match.start() > position and not skip:
-            piece = fragment[position : match.start()]
+        start, end = match.span()
+        if start > position and not skip:
+            piece = fragment[position:start]
             current.append(unescape(piece) if "&" in piece else piece)
-        position = match.end()
-        closing, tag = match.group(1), match.group(2).lower()
-        if tag in ("script", "style"):
+        position = end
+        closing, tag = match.group(1, 2)
+        if not sanitized:  # nh3 writes tag names in lower case
+            tag = tag.lower()
+        if not sanitized and tag in ("script", "style"):  # nh3 has removed them
             skip = max(0, skip - 1) if closing else skip + 1
             continue
         if tag in _BLOCK_TAGS:
             if tag == "li" and closing:
                 in_item = True
-            flush()
+            if current or in_item:  # (flush() would only reset in_item)
+                flush()
             if tag in ("ul", "ol"):
                 if closing:
                     if counters:
