@@ -170,9 +170,9 @@ def html_to_text(fragment: str, *, sanitized: bool = False, alt_text: bool = Tru
 
     position = 0
     for match in _TAG.finditer(fragment):
-        start, end = match.span()
-        if start > position and not skip:
-            piece = fragment[position:start]
+        begin, end = match.span()
+        if begin > position and not skip:
+            piece = fragment[position:begin]
             current.append(unescape(piece) if "&" in piece else piece)
         position = end
         closing, tag = match.group(1, 2)
