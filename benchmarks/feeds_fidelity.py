@@ -43,6 +43,13 @@ links. That was RFC 2616's rule; RFC 7231 (Appendix B) withdrew it for want of
 implementations, browsers ignore it, and Broadsheet resolves against the address it
 fetched. The line also shows the overall share with those conditions counted.
 
+**Conflicts with safety** are counted apart too, on a line of their own with the reason per
+kind, and stay in ``ALL``: a condition that fails because holding it would take what
+Broadsheet's sanitiser removes for safety. It is recognised from the condition and the
+input, never from the file's name (:data:`SAFETY_CONFLICTS`): today one kind, a condition
+whose expected text holds the source of a ``<script>`` element of the input (feedparser keeps
+script source as text; Broadsheet removes the script with its content).
+
 **Comparing under Broadsheet's policy.** Broadsheet deliberately stores some fields in its
 own form, so feedparser's answer is first put through the same rule before comparing
 (each is the function Broadsheet itself applies to what it reads):
@@ -242,6 +249,65 @@ def field_paths(condition: ast.expr) -> set[str]:
 def is_applicable(condition: ast.expr) -> bool:
     paths = field_paths(condition)
     return bool(paths) and paths <= APPLICABLE
+
+
+# --------------------------------------------------------------------------- safety
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)(?:</script\s*>|$)", re.IGNORECASE | re.DOTALL)
+#: A line of script source shorter than this (``{``, ``*/``) says nothing about where text came
+#: from.
+_SOURCE_LINE = 8
+
+
+def _expected_strings(condition: ast.expr) -> list[str]:
+    """The string values a condition compares with (``'a' + 'b'`` is one value, ``'ab'``)."""
+    values = []
+    for node in ast.walk(condition):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                try:
+                    value = ast.literal_eval(side) if not isinstance(side, ast.BinOp) else eval(
+                        compile(ast.Expression(body=side), "<expect>", "eval"), {"__builtins__": {}}
+                    )
+                except Exception:
+                    continue
+                if isinstance(value, str):
+                    values.append(value)
+    return values
+
+
+def _keeps_script_source(case: Case, condition: ast.expr) -> bool:
+    """Whether the condition expects text that, in the input, is the source of a script."""
+    import html
+
+    document = html.unescape(_text_of(case.data))
+    lines = {
+        line.strip()
+        for found in _SCRIPT.finditer(document)
+        for line in found.group(1).splitlines()
+        if len(line.strip()) >= _SOURCE_LINE
+    }
+    return bool(lines) and any(
+        line in value for value in _expected_strings(condition) for line in lines
+    )
+
+
+#: Kinds of condition that conflict with Broadsheet's safety, with the reason printed for each.
+SAFETY_CONFLICTS = {
+    "script source kept as text": (
+        _keeps_script_source,
+        "Broadsheet removes a <script> element with its content, never showing it as text",
+    ),
+}
+
+
+def safety_conflict(case: Case, condition: ast.expr) -> str | None:
+    """The kind of safety conflict a failing condition is, or None."""
+    for kind, (test, _) in SAFETY_CONFLICTS.items():
+        if test(case, condition):
+            return kind
+    return None
 
 
 # --------------------------------------------------------------------------- the adapter
@@ -556,6 +622,8 @@ class Tally:
     content_location: int = 0  # applicable by field, counted apart (see the docstring)
     content_location_held: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Failing conditions that conflict with safety, per kind (still counted in ``applicable``).
+    safety: Counter[str] = field(default_factory=Counter)
 
 
 def evaluate(cases: list[Case], keep_empty: bool = True) -> dict[str, Tally]:
@@ -585,6 +653,9 @@ def evaluate(cases: list[Case], keep_empty: bool = True) -> dict[str, Tally]:
                     if outcome.stored_as_articles else ""
                 )
                 tally.failures.append((case.name, ast.unparse(condition), why))
+                conflict = safety_conflict(case, condition)
+                if conflict is not None:
+                    tally.safety[conflict] += 1
     return tallies
 
 
@@ -609,6 +680,18 @@ def report(tallies: dict[str, Tally]) -> Iterator[str]:
                           "stored_as_articles", "content_location", "content_location_held"):
             setattr(total, attribute, getattr(total, attribute) + getattr(t, attribute))
     yield _row("ALL", total)
+    safety: Counter[str] = Counter()
+    for t in tallies.values():
+        safety.update(t.safety)
+    if safety:
+        apart = sum(safety.values())
+        yield (
+            f"conflicts with safety (failing, counted in ALL): {apart}; without them "
+            f"{total.held}/{total.applicable - apart} = "
+            f"{100 * total.held / max(total.applicable - apart, 1):.2f}%"
+        )
+        for kind, count in sorted(safety.items()):
+            yield f"  {kind}: {count} ({SAFETY_CONFLICTS[kind][1]})"
     if total.content_location:
         held = total.held + total.content_location_held
         counted = total.applicable + total.content_location

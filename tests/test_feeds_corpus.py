@@ -18,27 +18,12 @@ CORPUS = ROOT.parent / "shared" / "data" / "feeds-dev" / "feedparser" / "tests"
 #: Inputs whose applicable conditions Broadsheet deliberately fails, each with its reason.
 #: Anything else failing is a regression; anything here that starts to hold must leave.
 KNOWN_DIFFERENCES = {
-    # Broadsheet's sanitiser (reader/feeds/sanitize.py) removes <iframe> and <object> with
-    # their content; feedparser keeps the text inside.
-    **{f"wellformed/sanitize/{kind}_{element}.xml": "iframe/object content removed"
-       for element in ("iframe", "object")
-       for kind in ("entry_content", "entry_summary", "item_content_encoded",
-                    "item_description", "item_fullitem")},
-    "wellformed/sanitize/entry_title_object.xml": "iframe/object content removed",
-    "wellformed/sanitize/feed_title_object.xml": "iframe/object content removed",
     # feedparser's answer holds the source of a <script> element as text; Broadsheet's does
-    # not (the script is removed with its content).
+    # not (the script is removed with its content). Counted apart by the benchmark as a
+    # conflict with safety.
     **{f"wellformed/sanitize/{kind}_crazy.xml": "script source is not text"
        for kind in ("entry_content", "entry_summary", "entry_title", "feed_title",
                     "item_content_encoded", "item_description", "item_fullitem")},
-    # HTML5 parsing (nh3) reads these differently from feedparser's sgmllib: "</br>" is a
-    # second <br>, "<!'", "<!DOCTYPE" and a "<![CDATA[" start comments or doctypes, and a
-    # comment only ends at "-->".
-    "wellformed/sanitize/acceptable_element_br.xml": "HTML5 parsing",
-    "wellformed/sanitize/item_content_encoded_script_nested_cdata.xml": "HTML5 parsing",
-    "wellformed/sanitize/xml_malicious_comment.xml": "HTML5 parsing",
-    "wellformed/sanitize/xml_declaration_unexpected_character.xml": "HTML5 parsing",
-    "wellformed/rss/item_description_not_a_doctype.xml": "HTML5 parsing",
     # An entry has one body: the fuller of its content and summary. feedparser keeps both.
     "wellformed/atom10/entry_content_and_summary.xml": "one body per entry",
     "wellformed/rss/item_description_and_summary.xml": "one body per entry",
@@ -46,11 +31,9 @@ KNOWN_DIFFERENCES = {
     # An Atom category is stored by its human label when it has one, not its term.
     "wellformed/atom10/entry_category_term.xml": "category label kept",
     "wellformed/atom10/entry_category_term_non_ascii.xml": "category label kept",
-    # feedparser expects mojibake (the whole document as cp1252); Broadsheet reads the valid
-    # UTF-8 and replaces the one damaged byte.
+    # feedparser expects mojibake (the document as ISO-8859-2 with cp1252 fixes, keeping a
+    # C1 control); Broadsheet reads the declared UTF-8 and replaces the one damaged byte.
     "encoding/bozo_linenoise.xml": "damaged UTF-8 read as UTF-8",
-    # A link written href=" /relative/uri " keeps its spaces in Broadsheet's sanitiser.
-    "wellformed/base/http_item_description_spaces.xml": "spaces around a URL",
 }
 
 

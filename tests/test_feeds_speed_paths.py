@@ -29,10 +29,12 @@ _BASES = ["https://news.example/world/story?id=3#top", "http://u:p@Host.example:
 
 
 def _reference(base: str, url: str) -> str | None:
+    """urljoin of the URL as the URL standard reads an attribute: without the ASCII white
+    space around it (``href=" /a "`` is ``/a``)."""
     if not base:
         return None
     try:
-        resolved = urljoin(base, url)
+        resolved = urljoin(base, url.strip(" \t\n\r\f"))
         return resolved if urlsplit(resolved).scheme in ("http", "https") else None
     except ValueError:
         return None

@@ -11,7 +11,8 @@ The decision order, strongest evidence first:
    with multi-byte characters (a WordPress blog declaring ISO-8859-1 and sending UTF-8: cp1252
    text practically never forms valid UTF-8 sequences);
 5. UTF-8;
-6. UTF-8 with a few damaged bytes (replaced, with a warning);
+6. UTF-8 with a few damaged bytes (replaced, with a warning); fewer valid characters are
+   needed when the document declares UTF-8 (:data:`DECLARED_UTF8_RATIO`);
 7. charset-normalizer, which recognises undeclared legacy encodings (Big5, EUC-JP,
    Shift_JIS, KOI8-R, TIS-620, cp1251, …) where a fixed cp1252 fallback made mojibake;
 8. cp1252, with a warning.
@@ -45,6 +46,15 @@ CODEC_ALIASES = {
     "utf-16": "utf-16",
     "utf-32": "utf-32",
 }
+
+#: How many valid multi-byte UTF-8 characters per invalid byte make a document damaged UTF-8
+#: rather than a legacy encoding. Without a declaration it takes four: legacy text almost never
+#: forms a valid sequence, but a short one may by chance. A document that declares UTF-8 has
+#: said what it is, so its valid sequences need only outnumber its bad bytes (one stray byte
+#: beside two curly quotes is damaged UTF-8, not the Ukrainian DOS page a detector guesses);
+#: a legacy document mislabelled UTF-8 has no valid sequences and still goes to detection.
+UNDECLARED_UTF8_RATIO = 4
+DECLARED_UTF8_RATIO = 1
 
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.IGNORECASE)
@@ -145,7 +155,8 @@ def decode_document(
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError:
         pass
-    damaged, first = mostly_utf8(data[: 256 * 1024])
+    ratio = DECLARED_UTF8_RATIO if name in ("utf-8", "utf8") else UNDECLARED_UTF8_RATIO
+    damaged, first = mostly_utf8(data[: 256 * 1024], ratio)
     if damaged:
         warnings.append(
             f"some bytes are not valid UTF-8 (first at byte {first}); they were replaced"

@@ -138,12 +138,14 @@ def _utf32_without_bom(raw: bytes) -> str | None:
     return None
 
 
-def mostly_utf8(raw: bytes) -> tuple[bool, int]:
+def mostly_utf8(raw: bytes, ratio: int = 4) -> tuple[bool, int]:
     """Whether ``raw`` is UTF-8 with a few bad bytes, and the offset of the first bad one.
 
     Legacy single-byte text (cp1251, cp1252) almost never forms valid multi-byte UTF-8
     sequences; text that does, and has only a few invalid bytes, is damaged UTF-8 and must
-    be refused rather than decoded as mojibake.
+    be refused rather than decoded as mojibake. "A few" is at most one bad byte per
+    ``ratio`` valid multi-byte characters (a caller with other evidence, such as a document
+    that declares UTF-8, asks for less).
     """
     text = raw.decode("utf-8", errors="surrogateescape")
     bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
@@ -153,7 +155,7 @@ def mostly_utf8(raw: bytes) -> tuple[bool, int]:
         first = -1
     except UnicodeDecodeError as exc:
         first = exc.start
-    return good > 0 and good >= 4 * bad, first
+    return good > 0 and good >= ratio * bad, first
 
 
 #: Windows code pages: what legacy news dumps are nearly always in.
