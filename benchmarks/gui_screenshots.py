@@ -1,9 +1,10 @@
 """Take the README screenshots from the real window (run under Xvfb or offscreen).
 
 Usage: .venv/bin/python benchmarks/gui_screenshots.py LIBRARY OUT_DIR [--dark]
-Selects the story with the most versions and saves main.png; switches to another of its versions
-(the "only in this version" highlight on, "Why together?" open) for versions.png; writes a note on the story and
-shows it rendered under the article with the Notes list open for notes.png. With --dark, only
+Selects the story with the most versions and saves main.png; switches to another of its
+versions (the "only in this version" highlight on, "Why together?" open) for versions.png;
+writes a note on the story and shows it rendered under the article with the Notes list open
+for notes.png. With --dark, only
 dark.png. Each PNG is written at the highest compression (the README limit is 300 KB).
 """
 
