@@ -227,7 +227,12 @@ def notes_during_import(folder: Path, notes: int, articles: int) -> dict[str, fl
     library = folder / "library.broadsheet.db"
     with Library.open(library) as lib:
         lib.import_paths([write_listing(folder / "base.txt", notes, seed=5)])
+        # Random words from a small vocabulary read as one subject and may share a story:
+        # split every article off, so each note has a story of its own.
+        for (article,) in lib.db.conn.execute("SELECT id FROM articles").fetchall():
+            lib.split_article(int(article))
         stories = [int(r[0]) for r in lib.db.conn.execute("SELECT id FROM stories ORDER BY id")]
+    assert len(stories) >= notes, f"{len(stories)} stories for {notes} notes"
     big = write_listing(folder / "big.txt", articles, seed=6)
     started = time.monotonic()
     importer = subprocess.Popen(
