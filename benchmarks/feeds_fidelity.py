@@ -55,7 +55,7 @@ own form, so feedparser's answer is first put through the same rule before compa
 (each is the function Broadsheet itself applies to what it reads):
 
 * titles are plain text: a title equals feedparser's value, or what
-  :func:`reader.feeds.sanitize.inline_text` makes of it (``<b>&amp;</b>`` is stored ``&``);
+  :func:`reader.feeds.htmltext.inline_text` makes of it (``<b>&amp;</b>`` is stored ``&``);
 * bodies are HTML cleaned by Broadsheet's sanitiser, which keeps less than feedparser's
   (no ``style``, ``class`` or ``id``): a body equals feedparser's value cleaned by
   :func:`reader.feeds.sanitize.sanitize_html` with the same base address; feedparser's plain
@@ -387,7 +387,7 @@ class Title(Stored):
     Broadsheet's plain text of it."""
 
     def same(self, theirs: str) -> bool:
-        from reader.feeds.sanitize import inline_text
+        from reader.feeds.htmltext import inline_text
 
         mine = str(self)
         return mine == theirs or (_is_markup(theirs) and mine == inline_text(theirs))

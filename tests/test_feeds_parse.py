@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ImportFailed
+from reader.feeds.htmltext import html_to_text
 from reader.feeds.parse import looks_like_feed, parse_feed_bytes, parse_feed_file
-from reader.feeds.sanitize import html_to_text, image_sources, sanitize_html
+from reader.feeds.sanitize import image_sources, sanitize_html
 
 DATA = Path(__file__).parent / "data" / "feeds"
 

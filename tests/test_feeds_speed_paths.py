@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.feeds.sanitize import _origin, html_to_text, resolve_url, sanitize_html
+from reader.feeds.htmltext import html_to_text
+from reader.feeds.sanitize import _origin, resolve_url, sanitize_html
 from reader.library.feeds import content_hash
 from reader.text import identity_hash
 from reader.types import ParsedArticle

@@ -13,8 +13,8 @@ from helpers.modules import benchmark
 
 import reader.feeds.pages as pages
 from reader.errors import ImportFailed
+from reader.feeds.htmltext import html_to_text
 from reader.feeds.pages import BEST, Extraction, extract_html, extract_page
-from reader.feeds.sanitize import html_to_text
 
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "pages-dev"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reader.feeds.decoding import fix_cp1252_controls
-from reader.feeds.sanitize import html_to_text, inline_text, looks_like_html, sanitize_html
+from reader.feeds.htmltext import html_to_text, inline_text, looks_like_html
+from reader.feeds.sanitize import sanitize_html
 from reader.text import make_title
 
 _AUTHOR_WITH_EMAIL = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")

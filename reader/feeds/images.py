@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from reader.feeds.fetch import FetchRequest, fetch
-from reader.feeds.sanitize import escape_attr, html_unescape_attr
+from reader.feeds.htmltext import html_unescape_attr
+from reader.feeds.sanitize import escape_attr
 
 DEFAULT_CACHE_BYTES = 1024 * 1024 * 1024
 #: One image larger than this is not worth keeping offline.

@@ -43,7 +43,8 @@ from typing import Any, Literal
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from reader.errors import ImportFailed, MissingDependency
-from reader.feeds.sanitize import html_to_text, sanitize_html
+from reader.feeds.htmltext import html_to_text
+from reader.feeds.sanitize import sanitize_html
 from reader.text import make_title
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024

@@ -6,8 +6,7 @@ form, and relative links are made absolute while the entry's own URL is still kn
 pixels (images of 0 or 1 pixel) are removed outright, so not even the image cache fetches them.
 
 Before it is parsed, the fragment is read as its author meant it where HTML5 would hide text
-(:mod:`.htmlrepair`). Its plain text is :mod:`.htmltext`'s work; the names are imported here
-too because callers have always found them in this module.
+(:mod:`.htmlrepair`). Its plain text is :mod:`.htmltext`'s work.
 """
 
 from __future__ import annotations
@@ -19,13 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 
 from reader.feeds.htmlrepair import repair_markup
-from reader.feeds.htmltext import html_to_text, html_unescape_attr, inline_text, looks_like_html
-
-__all__ = [
-    "ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "REMOVED_WITH_CONTENT", "URL_SCHEMES", "escape_attr",
-    "html_to_text", "html_unescape_attr", "image_sources", "inline_text", "looks_like_html",
-    "resolve_url", "sanitize_html",
-]
+from reader.feeds.htmltext import html_unescape_attr
 
 #: Tags kept: nh3's defaults minus image maps (useless offline) and ``wbr``.
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS - {"map", "area"})

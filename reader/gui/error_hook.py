@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from reader.errors import DamagedLibraryError, LibraryError
+from reader.errors import BroadsheetError, DamagedLibraryError, LibraryError
 from reader.library import Library
 
 if TYPE_CHECKING:
@@ -46,16 +46,20 @@ class ErrorHook:
             return
         print(f"broadsheet: {error}", file=sys.stderr)
         if isinstance(error, DamagedLibraryError):
-            if not self.offering:
-                self.offering = True  # every query after this one meets the same damage
-                QTimer.singleShot(0, lambda: self._offer(error.reason))
-        else:
+            if self.offering:
+                return  # every query after the first meets the same damage
+            self.offering = True
+        # The hook may run on a worker's thread: the window is acted on from its own, later
+        # (the timer's context object queues the call there).
+        QTimer.singleShot(0, self.window, lambda: self._act(error))
+
+    def _act(self, error: BroadsheetError) -> None:
+        if not isinstance(error, DamagedLibraryError):
             reason = error.reason if isinstance(error, LibraryError) else str(error)
             self.window.status.show(reason, 20_000)
-
-    def _offer(self, reason: str) -> None:
+            return
         try:
-            self.window.housekeeping.offer_recovery(reason)
+            self.window.housekeeping.offer_recovery(error.reason)
         finally:
             self.offering = False
 

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow, actions.ActionSlots):
         self.stories.tree.customContextMenuRequested.connect(
             lambda pos: actions.stories_menu(self, pos))
         self.reading.version_requested.connect(nav.open_article)
-        self.reading.highlight_toggled.connect(lambda _on: nav.reopen_current())
+        self.reading.highlight_toggled.connect(nav.reopen_current)
         self.reading.quote_requested.connect(self.notes.quote)
         self.note_editor.save_requested.connect(self.notes.save)
         self.notes_pane.story_requested.connect(nav.open_story)

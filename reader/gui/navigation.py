@@ -173,8 +173,9 @@ class Navigator(QObject):
         w.update_actions()
         w.article_shown.emit(article.id)
 
-    def reopen_current(self) -> None:
-        """Show the open article again (highlight switched, story regrouped)."""
+    def reopen_current(self, *_signal_args: object) -> None:
+        """Show the open article again (highlight switched, story regrouped). Connected
+        directly to signals, so it runs on this object's (the GUI) thread."""
         article = self.window.reading.article
         if article is not None:
             self.current_story = None

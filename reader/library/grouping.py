@@ -2,7 +2,8 @@
 
 The pipeline itself is pure (:mod:`reader.grouping`: features -> vectors -> candidate pairs
 -> conflicts -> average link -> assignments); storage only reads and writes rows
-(:mod:`reader.storage.grouping_index`, :mod:`reader.storage.stories`). This module feeds the
+(:mod:`reader.storage.grouping_index`, :mod:`reader.storage.stories`,
+:mod:`reader.storage.corrections`). This module feeds the
 one with the other:
 
 * :func:`assign_new_articles` runs inside an import's transaction. A small library, or an

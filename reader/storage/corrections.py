@@ -15,6 +15,7 @@ article's old ``alone``/``together``/``apart`` rows that involve the target stor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from sqlite_utils import Database
@@ -48,11 +49,15 @@ def _add_correction(db: Database, kind: str, article_id: int, other_id: int | No
 
 def merged_pairs(db: Database, members: Sequence[int]) -> set[frozenset[int]]:
     """The pairs among ``members`` that the user put together (``together`` corrections)."""
-    wanted = set(members)
+    wanted = json.dumps(sorted(set(members)))
     return {
-        frozenset((a, b))
-        for kind, a, b in corrections(db)
-        if kind == "together" and b is not None and a in wanted and b in wanted
+        frozenset((int(a), int(b)))
+        for a, b in db.conn.execute(
+            "SELECT article_id, other_id FROM corrections WHERE kind = 'together'"
+            " AND article_id IN (SELECT value FROM json_each(?1))"
+            " AND other_id IN (SELECT value FROM json_each(?1))",
+            [wanted],
+        )
     }
 
 

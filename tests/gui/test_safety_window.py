@@ -186,8 +186,22 @@ def test_damage_met_after_start_up_gets_the_recovery_offer_not_a_traceback(
         busy = sqlite3.OperationalError("database is locked")
         busy.sqlite_errorcode = 5  # type: ignore[attr-defined]
         hook(type(busy), busy, None)
-        assert "busy" in window.status.text()
+        qtbot.waitUntil(lambda: "busy" in window.status.text())
         assert len(offered) == 1
+        # From a worker's thread the window is still acted on from its own.
+        import threading
+
+        full = sqlite3.OperationalError("database or disk is full")
+        full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+        seen_on: list[object] = []
+        shown = window.status.show
+        monkeypatch.setattr(window.status, "show", lambda text, ms=0: (
+            seen_on.append(threading.current_thread()), shown(text, ms)))
+        worker = threading.Thread(target=hook, args=(type(full), full, None))
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: "disk is full" in window.status.text())
+        assert seen_on == [threading.main_thread()]
     finally:
         error_hook.uninstall(hook)
         window.close()
