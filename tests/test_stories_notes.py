@@ -91,3 +91,21 @@ def test_regroup_moves_note_of_dissolved_story(
         assert "orphan risk" in _notes(lib)[0]
         holder = lib.db.conn.execute("SELECT story_id FROM notes").fetchone()[0]
         assert members[1] in [v.article_id for v in lib.story(holder).versions]
+
+
+def test_merged_pairs_are_the_together_corrections_among_the_members(
+    library_path: Path, seeds: tuple[Path, Path]
+) -> None:
+    from reader.storage import corrections
+    from reader.storage.stories import story_articles
+
+    with _imported(library_path, seeds) as lib:
+        a, b = [s.story.id for s in lib.stories(min_size=1)][-2:]
+        first_a = story_articles(lib.db, a)[0]  # a merge joins the stories' first versions
+        first_b = story_articles(lib.db, b)[0]
+        lib.merge_stories(a, b)
+        members = [int(r[0]) for r in lib.db.conn.execute(
+            "SELECT id FROM articles WHERE story_id = ?", [a])]
+        assert corrections.merged_pairs(lib.db, members) == {frozenset((first_a, first_b))}
+        others = [m for m in members if m != first_b]
+        assert corrections.merged_pairs(lib.db, others) == set()
