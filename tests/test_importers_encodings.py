@@ -121,6 +121,18 @@ def test_cyrillic_utf16_without_bom(tmp_path: Path) -> None:
     assert (kind, encoding, len(articles)) == ("listing", "utf-16-le", 2)
 
 
+def test_short_utf16_without_bom_is_text_but_short_garbage_is_binary(tmp_path: Path) -> None:
+    from reader.errors import ImportFailed
+
+    short = tmp_path / "short16.txt"
+    short.write_bytes("Короткая заметка\n\nТекст.\n".encode("utf-16-be"))
+    assert parse(short)[2] == "utf-16-be"
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\x01\x02garbage\xff\xfe binary")
+    with pytest.raises(ImportFailed, match="binary"):
+        parse(garbage)
+
+
 def test_text_is_normalised_to_nfc(tmp_path: Path) -> None:
     decomposed = "Cafe\u0301 owners protest\n\nThe cafe\u0301 owners of the old town protested.\n"
     path = tmp_path / "nfc.txt"

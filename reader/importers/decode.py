@@ -98,7 +98,9 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
     In UTF-16 text the high byte of each unit comes from very few values: 0 for ASCII (spaces,
     newlines, digits) and one or two script blocks (0x04 for Cyrillic, 0x20 for curly
-    quotes). Binary data with NUL bytes has high bytes all over the place.
+    quotes). Binary data with NUL bytes has high bytes all over the place. A short sample
+    says little: there the high bytes may take one value per eight units (two at least), so a
+    few bytes of garbage with a NUL in them are not taken for text.
     """
     units = len(raw) // 2
     if units < 4:
@@ -109,7 +111,8 @@ def _utf16_without_bom(raw: bytes) -> str | None:
         ("utf-16-be", raw[0 : units * 2 : 2]),
     ):
         zeros = highs.count(0)
-        if zeros * 20 >= units and len(set(highs)) <= 8 and (best is None or zeros > best[0]):
+        varied = len(set(highs)) > min(8, max(2, units // 8))
+        if zeros * 20 >= units and not varied and (best is None or zeros > best[0]):
             best = (zeros, codec)
     if best is None:
         return None
