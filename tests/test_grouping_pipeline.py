@@ -145,6 +145,14 @@ def test_only_discriminating_conflicts_cost_similarity() -> None:
     years_a = extract("", "The treaty of 1998 was signed in Oslo.")
     years_b = extract("", "The treaty of 2013 was signed in Oslo.")
     assert conflicts(facts_of(years_a), facts_of(years_b))[0] == t.YEARS_PENALTY
+    # A year range names each of its years: the 2008-09 season shares 2009 with 2009-10.
+    season_a = extract("", "Coach Eddie Jordan left before the end of the 2008-09 season.")
+    season_b = extract("", "Coach Eddie Jordan signed through the 2009-2010 season.")
+    assert season_a.years == {"2008", "2009"}
+    assert conflicts(facts_of(season_a), facts_of(season_b)) == (0.0, [])
+    # Neither a numeric date's month nor a span of decades is read as a range of years.
+    assert extract("", "Filed 2009-10-01 in the 1950-1990 archive.").years == {"2009", "1950",
+                                                                             "1990"}
     # Dates in the text that differ are no conflict (they do not tell events apart).
     day_a = extract("", "The port reopened on 3 June after repairs.")
     day_b = extract("", "The port reopened after repairs, officials said on 5 June.")

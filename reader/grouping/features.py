@@ -17,6 +17,7 @@ reads them back instead of re-reading bodies.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -43,6 +44,28 @@ class Features:
     years: frozenset[str]  # years written in the text ("2020")
     decisions: frozenset[str] = frozenset()  # "rate:cut" / "rate:hold" / "rate:raise"
     protagonist: str | None = None  # the name key the article is mainly about
+
+
+#: A span of years written with a dash or a slash: "the 2008-09 season", "director (1999-2003)".
+#: Not the start of a numeric date ("2009-10-01"), whose month would read as a year.
+_YEAR_RANGE = re.compile(r"\b((?:18|19|20)\d\d)\s*[-–/]\s*((?:18|19|20)?\d\d)\b(?![-/.]\d)")
+
+
+def range_years(text: str) -> set[str]:
+    """Every year inside the year ranges of ``text``.
+
+    The years conflict (no year in common) reads "2008-09" as 2008 only, so a report on the
+    "2008-09 season" and one on the "2009-2010 season" named no year in common. A range names
+    each of its years; spans longer than :data:`~reader.grouping.thresholds.MAX_YEAR_RANGE`
+    are eras, not the time of an event, and name only the years written.
+    """
+    out: set[str] = set()
+    for match in _YEAR_RANGE.finditer(text):
+        first, second = int(match.group(1)), match.group(2)
+        last = int(second) if len(second) == 4 else first - first % 100 + int(second)
+        if 0 < last - first <= t.MAX_YEAR_RANGE:
+            out.update(str(y) for y in range(first, last + 1))
+    return out
 
 
 def _protagonist(entities: list[Entity]) -> str | None:
@@ -84,7 +107,7 @@ def extract(title: str, body: str, *, entities: list[Entity] | None = None) -> F
         numbers=numbers,
         units={u: frozenset(v) for u, v in units.items()},
         dates=frozenset(dates),
-        years=frozenset(years | date_years),
+        years=frozenset(years | date_years | range_years(text)),
         decisions=decisions_of(text),
         protagonist=_protagonist(entities),
     )

@@ -22,6 +22,12 @@ TITLE_WORD_EXTRA = 1
 #: unless they carry a distinctive unit (a magnitude, a percentage).
 MIN_SPECIFIC_NUMBER = 10
 
+#: A year range ("2008-09", "1999-2003") names every year it spans when it spans at most
+#: this many: a season or a term of office is the time of the events it holds, so "2008-09"
+#: and "2009-10" share 2009 and do not conflict. On ECB+ dev this moved B3 recall on draws
+#: of 80% of its topics from 0.649 to 0.654, and nothing else on any labelled collection.
+MAX_YEAR_RANGE = 10
+
 # --------------------------------------------------------------------------- vectors
 
 #: An article's vector keeps its heaviest terms only. Rewrites share the few terms that
