@@ -153,6 +153,12 @@ def test_only_discriminating_conflicts_cost_similarity() -> None:
     # Neither a numeric date's month nor a span of decades is read as a range of years.
     assert extract("", "Filed 2009-10-01 in the 1950-1990 archive.").years == {"2009", "1950",
                                                                              "1990"}
+    # Sums of money and years are mixed figures (damage, bail, an age, a sentence): rewrites
+    # of one event quote different ones, so they are no conflict.
+    money_a = extract("", "The 33-year-old was held on $50,000 bail after the crash.")
+    money_b = extract("", "Police said the crash caused $2 million in damage; he was 34 years old.")
+    assert money_a.units and money_b.units
+    assert conflicts(facts_of(money_a), facts_of(money_b)) == (0.0, [])
     # Dates in the text that differ are no conflict (they do not tell events apart).
     day_a = extract("", "The port reopened on 3 June after repairs.")
     day_b = extract("", "The port reopened after repairs, officials said on 5 June.")
