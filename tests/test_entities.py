@@ -112,3 +112,40 @@ def test_a_rate_cut_conflicts_with_a_hold_and_rounding_does_not() -> None:
     other = extract("", "Korvan will recall 95,000 Vista SUVs, regulators said.")
     assert conflicts(facts_of(exact), facts_of(rounded)) == (0.0, [])
     assert len(conflicts(facts_of(exact), facts_of(other))[1]) == 1
+
+
+def test_a_headline_alone_names_its_acronyms() -> None:
+    """A title-only item has no body to confirm names: its acronyms are names in any case
+    style, and their keys are terms as an article's names are."""
+    title = "AMD to buy SeaMicro as NYPD's U.S. probe widens"
+    found = _keys(title, "")
+    assert set(found) == {"amd", "nypd", "us"}
+    terms = extract(title, "").terms
+    assert terms["e:amd"] == 1 and "amd" in terms  # the name beside its word
+    assert _keys("Microsoft Releases Critical Patch For IE Zero Day Flaw", "") == {"ie": "name"}
+    # An empty body counts as none, whitespace included.
+    assert _keys(title, " \n") == found
+
+
+def test_a_headline_alone_makes_no_names_from_capitals() -> None:
+    """Capitals mark nothing in a headline: Title Case capitalises every word, and a
+    sentence-case one capitalises the place a look-alike event shares. A headline that
+    shouts has no acronyms either: every word would be one."""
+    assert _keys("Lindsay Lohan Checks Into Betty Ford Clinic", "") == {}
+    assert _keys("The parliament election is over in Turkmenistan.", "") == {}
+    assert _keys("FIRED IN PHILLY!!", "") == {}
+    # A long all-capitals word inside a headline is shouted, not an acronym.
+    shouted = _keys("PHILADELPHIA 76ERS Fired Jim O'Brien, coach. Named Maurice Cheeks coach.", "")
+    assert "philadelphia" not in shouted and "cheks" not in shouted
+    assert _keys("AN AUSTRALIAN climber survived", "") == {}  # common words and nationalities
+    assert _keys("", "") == {}
+
+
+def test_a_body_still_decides_which_title_words_are_names() -> None:
+    """With a body, the title is read as before: its runs count only where the body
+    confirms them, so "Betty Ford" never becomes a name from the title alone."""
+    found = _keys(
+        "Lindsay Lohan checks into Betty Ford clinic again",
+        "The actress arrived on Thursday. Lohan was seen at the clinic.",
+    )
+    assert "lohan" in found and "ford" not in found and "betty ford" not in found

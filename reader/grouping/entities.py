@@ -17,8 +17,10 @@ import operator
 import re
 from dataclasses import dataclass
 
-from reader.grouping.name_runs import is_acronym, runs, sentences
+from reader.grouping import thresholds as t
+from reader.grouping.name_runs import acronyms, is_acronym, runs, sentences
 from reader.grouping.name_words import (
+    COMMON,
     CONNECTORS,
     DEMONYMS,
     DESCRIPTORS,
@@ -160,8 +162,11 @@ def extract_entities(title: str, body: str) -> list[Entity]:
     """The names one article mentions, most-mentioned first.
 
     Title words count only when the body confirms them as names (titles are Title Case, so
-    every title word looks like a name).
+    every title word looks like a name). An item with no body (a title-only feed) is read
+    by :func:`headline_entities` instead.
     """
+    if not body.strip():
+        return headline_entities(title)
     found = [run for sentence in sentences(body) for run in runs(sentence)]
     # Words the article capitalises somewhere other than a sentence start.
     mid_caps = {w for words, at_start in found for w in (words[1:] if at_start else words)}
@@ -205,6 +210,35 @@ def extract_entities(title: str, body: str) -> list[Entity]:
                 if w in body_names:
                     surfaces[w] += 1
 
+    return _merge_variants(surfaces)
+
+
+def headline_entities(title: str) -> list[Entity]:
+    """The names of an item that is a headline only (a title-only feed): its acronyms.
+
+    A body confirms which title words are names; without one, capitals mark little: a Title
+    Case headline capitalises every word, and reading a sentence-case one as prose (its
+    capitalised runs past the first word) named what the two halves of a look-alike topic
+    share (the country, the mountain, the team): on ECB+ articles, whose 23 body-less items
+    are lead sentences, look-alike pairs merged rose from 1.6% to 3.6%. An acronym ("AMD",
+    "NYPD", "IBF") is a name in any case style, unless the headline shouts
+    (:data:`~reader.grouping.thresholds.SHOUTING_SHARE`) or the word is too long for one
+    (:data:`~reader.grouping.thresholds.MAX_HEADLINE_ACRONYM`). Each becomes a name term as
+    an article's names do: on the ECB+ titles alone, B3 F1 0.682 -> 0.689 and look-alike
+    pairs merged 16.3% -> 11.7% (8 draws of 80% of the topics: F1 0.677 -> 0.684, 15.7% ->
+    11.5%, worst 18.5% -> 15.0%).
+    """
+    letters = [c for c in title if c.isalpha()]
+    if sum(c.isupper() for c in letters) > t.SHOUTING_SHARE * len(letters):
+        return []
+    surfaces: dict[str, int] = {}
+    for token in acronyms(title):
+        if (
+            sum(c.isalpha() for c in token) <= t.MAX_HEADLINE_ACRONYM
+            and token.lower() not in COMMON
+            and token.lower() not in DEMONYMS
+        ):
+            surfaces[token] = surfaces.get(token, 0) + 1
     return _merge_variants(surfaces)
 
 

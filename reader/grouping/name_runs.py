@@ -107,6 +107,11 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def acronyms(text: str) -> list[str]:
+    """The acronyms of ``text`` in order, cleaned ("U.S." -> "US", "NATO's" -> "NATO")."""
+    return [t for t in map(_clean, _TOKEN.findall(text)) if t[:1].isalpha() and is_acronym(t)]
+
+
 def _split_sentences(line: str) -> list[str]:
     """``_SENTENCE_END.split(line)`` for a line without a newline, faster: the break is
     found by its punctuation mark (a pattern that starts with a character set is scanned
