@@ -275,8 +275,7 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
     arrays (never a Python list of every vector)."""
     total = index.featured_count(db)
     cap = Weighing.of({}, total).cap
-    known = dict(index.all_document_frequencies(db, cap))
-    weighing = Weighing(max(total, 1), lambda term: known.get(term, cap + 1))
+    weighing = Weighing.known(dict(index.all_document_frequencies(db, cap)), total)
     meta = index.meta(db)
     index.clear_vectors(db)
     vocab: dict[str, int] = {}
