@@ -37,7 +37,7 @@ from reader.grouping.assignments import (
 )
 from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
-from reader.grouping.pool import Extracted, extract_rows, extraction_pool
+from reader.grouping.pool import Extraction, extraction_pool
 from reader.grouping.vectors import Vector, Weighing, weigh
 from reader.library.grouping_runs import (
     DocumentFrequencies,
@@ -94,15 +94,12 @@ def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
     return c
 
 
-def _store_features(db: Database, extracted: Sequence[Extracted], df: DocumentFrequencies) -> None:
-    index.write_features(
-        db,
-        ((e.article_id, e.data, conflicts.dumps(conflicts.facts_of(e.features)))
-         for e in extracted),
-    )
-    entity_store.add_article_entities(db, {e.article_id: e.entities for e in extracted})
-    df.fetch(term for e in extracted for term in e.features.terms)
-    df.add(e.features for e in extracted)
+def _store_features(db: Database, extracted: Extraction, df: DocumentFrequencies) -> None:
+    articles = extracted.articles
+    index.write_features(db, ((e.article_id, e.data, e.facts) for e in articles))
+    entity_store.add_article_entities(db, {e.article_id: e.entities for e in articles})
+    df.fetch(extracted.terms)
+    df.add(extracted.terms, len(articles))
 
 
 def assign_new_articles(
@@ -311,8 +308,8 @@ def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vect
     extracting the features of any article that has none stored."""
     stored = {a: feat.loads(d) for a, d in index.features(db, article_ids).items()}
     missing = [a for a in article_ids if stored.get(a) is None]
-    for e in extract_rows(index.texts(db, missing)):
-        stored[e.article_id] = e.features
+    for article_id, title, body in index.texts(db, missing):
+        stored[article_id] = feat.extract(title, body)
     found: dict[int, feat.Features] = {a: f for a, f in stored.items() if f is not None}
     df = DocumentFrequencies(db)
     df.fetch(term for f in found.values() for term in f.terms)

@@ -11,7 +11,7 @@ bound starts over (its contents can always be read again).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -19,7 +19,6 @@ import numpy.typing as npt
 from sqlite_utils import Database
 
 from reader.grouping import conflicts
-from reader.grouping import features as feat
 from reader.grouping.assignments import Story
 from reader.grouping.clusters import joined, span_of
 from reader.grouping.vectors import Vector, Weighing
@@ -75,19 +74,14 @@ class DocumentFrequencies:
         for term in wanted:
             df.setdefault(term, 0)
 
-    def add(self, features: Iterable[feat.Features]) -> None:
-        """Count new articles' terms, in SQL and here (their terms must be fetched first)."""
-        counts: dict[str, int] = {}
-        n = 0
-        for f in features:
-            n += 1
-            for term in f.terms:
-                counts[term] = counts.get(term, 0) + 1
+    def add(self, counts: Mapping[str, int], articles: int) -> None:
+        """Count ``articles`` new articles, ``counts[term]`` of them holding ``term``, in SQL
+        and here (the terms must be fetched first)."""
         index.add_document_frequencies(self.db, counts)
         df = self.df
         for term, k in counts.items():
             df[term] = df.get(term, 0) + k
-        self.total += n
+        self.total += articles
 
     def weighing(self) -> Weighing:
         get = self.df.get
