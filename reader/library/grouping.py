@@ -43,6 +43,7 @@ from reader.library.grouping_runs import (
     DocumentFrequencies,
     Facts,
     Postings,
+    StoredFacts,
     Stories,
     paused_collection,
 )
@@ -279,7 +280,7 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
     term_id = vocab.setdefault
     arts, terms, weights = array.array("q"), array.array("q"), array.array("d")
     ids: list[int] = []
-    facts: list[conflicts.Facts] = []
+    facts: list[str | None] = []
     batch: list[tuple[str, int, float]] = []
     for n, (article_id, data, stored_facts) in enumerate(index.all_features(db)):
         if n % 5000 == 0 and cancelled():
@@ -287,7 +288,7 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
         found = feat.terms_of(data)
         vector: Vector = weigh(found, weighing) if found is not None else []
         ids.append(article_id)
-        facts.append(conflicts.loads(stored_facts))
+        facts.append(stored_facts)
         for term, w in vector:
             arts.append(n)
             terms.append(term_id(term, len(vocab)))
@@ -300,7 +301,7 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
     entries = Entries(np.frombuffer(arts, np.int64), np.frombuffer(terms, np.int64),
                       np.frombuffer(weights, np.float64))
     dates = [span_of(meta[a][0], meta[a][1]) for a in ids]
-    return Library(ids, entries, len(vocab), facts, dates, floor(vocab, weighing))
+    return Library(ids, entries, len(vocab), StoredFacts(facts), dates, floor(vocab, weighing))
 
 
 def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vector, feat.Features]]:

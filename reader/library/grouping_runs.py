@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +87,29 @@ class DocumentFrequencies:
     def weighing(self) -> Weighing:
         get = self.df.get
         return Weighing(max(self.total, 1), lambda term: get(term, 0) or 1)
+
+
+class StoredFacts(Sequence[conflicts.Facts]):
+    """A regroup's facts by article index, kept as stored and read when asked for: the
+    conflict tests ask for the articles of the pairs that can matter (88% of a synthetic
+    100k library), and 100,000 read facts held 150 MB where their text holds 17 MB."""
+
+    def __init__(self, stored: list[str | None]) -> None:
+        self._stored = stored
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    @overload
+    def __getitem__(self, n: int) -> conflicts.Facts: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> list[conflicts.Facts]: ...
+
+    def __getitem__(self, n: int | slice) -> conflicts.Facts | list[conflicts.Facts]:
+        if isinstance(n, slice):
+            return [conflicts.loads(data) for data in self._stored[n]]
+        return conflicts.loads(self._stored[n])
 
 
 class Facts:
