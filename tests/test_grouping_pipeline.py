@@ -325,3 +325,23 @@ def test_the_array_conflict_tests_answer_as_the_plain_ones(facts: list[object]) 
     for (x, y), penalty in zip(pairs, got.tolist(), strict=True):
         assert math.isclose(penalty, conflicts(facts[x], facts[y])[0]), (  # type: ignore[arg-type]
             facts[x], facts[y])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_facts())
+def test_stored_facts_read_back_as_they_were_with_or_without_their_round_figures(
+    facts: object,
+) -> None:
+    import json
+
+    from reader.grouping.conflicts import NO_FACTS, dumps, loads
+
+    stored = dumps(facts)  # type: ignore[arg-type]
+    if stored is None:  # nothing that could conflict
+        assert facts.empty  # type: ignore[attr-defined]
+        assert loads(stored) == NO_FACTS
+        return
+    assert loads(stored) == facts
+    older = json.loads(stored)
+    del older["r"]  # as libraries stored them before the round figures were kept
+    assert loads(json.dumps(older)) == facts
