@@ -128,10 +128,14 @@ def assign_new_articles(
 def _assign_new_articles(
     db: Database, article_ids: list[int], progress: Progress, cancelled: CancelCheck
 ) -> set[int]:
-    if index.missing_features(db) > len(article_ids):
+    # Articles without features, the new ones and any others (an index from an older
+    # Broadsheet, a salvaged library): every stored feature row belongs to an article (a
+    # foreign key), so the counts tell it without looking up every article's features.
+    featured = index.featured_count(db)
+    if index.article_count(db) - featured > len(article_ids):
         regroup(db, progress, cancelled)
         return set()
-    run = _Run(db)
+    run = _Run(db, featured)
     _extract(db, article_ids, run.df, progress, cancelled)
     total = run.df.total
     if len(article_ids) >= WHOLE_LIBRARY_SHARE * total or total <= WHOLE_LIBRARY_UP_TO:
@@ -182,8 +186,8 @@ def _extract(
 class _Run:
     """What an import keeps between its batches (:mod:`reader.library.grouping_runs`)."""
 
-    def __init__(self, db: Database) -> None:
-        self.df = DocumentFrequencies(db)
+    def __init__(self, db: Database, featured: int) -> None:
+        self.df = DocumentFrequencies(db, featured)
         self.facts = Facts(db)
         self.postings = Postings(db)
         self.stories = Stories(db)

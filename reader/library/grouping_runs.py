@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import groupby
 from typing import overload
 
 import numpy as np
@@ -62,10 +63,11 @@ class DocumentFrequencies:
     """The library's term counts: each term read from SQL once per run, then kept up to date
     with the counts this run adds (so the cost per batch does not grow with the library)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, total: int | None = None) -> None:
+        """``total``: the library's featured articles, when the caller has counted them."""
         self.db = db
         self.df: dict[str, int] = {}
-        self.total = index.featured_count(db)
+        self.total = index.featured_count(db) if total is None else total
 
     def fetch(self, terms: Iterable[str]) -> None:
         """Read the counts of ``terms`` not read yet."""
@@ -166,15 +168,19 @@ class Postings:
                 lists.clear()
                 self.entries = 0
                 missing = list(terms)
-            read: dict[str, tuple[list[int], list[float]]] = {}
-            for term, article, weight in index.postings(self.db, missing):
-                ids, weights = read.setdefault(term, ([], []))
-                ids.append(article)
-                weights.append(weight)
+            rows = index.postings(self.db, missing)
+            articles = np.array([r[1] for r in rows], np.int64)
+            weights = np.array([r[2] for r in rows], np.float64)
+            # Each term's rows are together: cut the columns where the term changes.
+            start = 0
+            for term, run in groupby(r[0] for r in rows):
+                end = start + sum(1 for _ in run)
+                lists[term] = (articles[start:end], weights[start:end])
+                start = end
+            empty = (articles[:0], weights[:0])
             for term in missing:
-                ids, weights = read.get(term, ([], []))
-                lists[term] = (np.array(ids, np.int64), np.array(weights, np.float64))
-                self.entries += len(ids)
+                lists.setdefault(term, empty)
+            self.entries += len(rows)
         return {term: lists[term] for term in terms}
 
 

@@ -116,6 +116,10 @@ def featured_count(db: Database) -> int:
     return int(db.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
 
 
+def article_count(db: Database) -> int:
+    return int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
 def missing_features(db: Database) -> int:
     """Articles without stored features (a library from before the index's current form)."""
     return int(
@@ -176,20 +180,16 @@ def clear_vectors(db: Database) -> None:
     db.execute("DELETE FROM feature_postings")
 
 
-def postings(
-    db: Database, terms: Sequence[str], skip: Iterable[int] = ()
-) -> list[tuple[str, int, float]]:
-    """The stored vector entries under ``terms``, but those of the ``skip`` articles."""
-    skipped = set(skip)
+def postings(db: Database, terms: Sequence[str]) -> list[tuple[str, int, float]]:
+    """The stored vector entries under ``terms``, as ``(term, article id, weight)`` rows,
+    each term's rows together."""
     out: list[tuple[str, int, float]] = []
     for chunk in chunks(terms):
         out.extend(
-            (term, int(article), float(weight))
-            for term, article, weight in db.conn.execute(
+            db.conn.execute(
                 f"SELECT term, article_id, weight FROM feature_postings"
-                f" WHERE term IN ({_in(chunk)})",
+                f" WHERE term IN ({_in(chunk)}) ORDER BY term",
                 list(chunk),
-            )
-            if int(article) not in skipped
+            ).fetchall()
         )
     return out
