@@ -17,7 +17,7 @@ one with the other:
 from __future__ import annotations
 
 import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 from sqlite_utils import Database
@@ -279,13 +279,11 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
     cap = Weighing.of({}, total).cap
     weighing = Weighing.known(dict(index.all_document_frequencies(db, cap)), total)
     meta = index.meta(db)
-    index.clear_vectors(db)
     vocab: dict[str, int] = {}
     term_id = vocab.setdefault
     arts, terms, weights = array.array("q"), array.array("q"), array.array("d")
     ids: list[int] = []
     facts: list[str | None] = []
-    batch: list[tuple[str, int, float]] = []
     for n, (article_id, data, stored_facts) in enumerate(index.all_features(db)):
         if n % 5000 == 0 and cancelled():
             raise Cancelled("regroup")
@@ -297,15 +295,33 @@ def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
             arts.append(n)
             terms.append(term_id(term, len(vocab)))
             weights.append(w)
-            batch.append((term, article_id, w))
-        if len(batch) > 50_000:
-            index.write_vectors(db, batch)
-            batch = []
-    index.write_vectors(db, batch)
     entries = Entries(np.frombuffer(arts, np.int64), np.frombuffer(terms, np.int64),
                       np.frombuffer(weights, np.float64))
+    _store_vectors(db, entries, ids, vocab)
     dates = [span_of(meta[a][0], meta[a][1]) for a in ids]
     return Library(ids, entries, len(vocab), StoredFacts(facts), dates, floor(vocab, weighing))
+
+
+def _store_vectors(
+    db: Database, entries: Entries, ids: Sequence[int], vocab: dict[str, int]
+) -> None:
+    """Replace every stored vector entry with ``entries``, written in the inverted index's
+    own order (term, then article): each row then lands after the last, where rows in
+    article order were spread over the whole index."""
+    names = list(vocab)
+    rank = np.empty(len(names), np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    article_ids = np.asarray(ids, np.int64)[entries.article]
+    order = np.lexsort((article_ids, rank[entries.term]))
+
+    def rows() -> Iterator[tuple[str, int, float]]:
+        for start in range(0, len(order), 50_000):
+            part = order[start : start + 50_000]
+            yield from zip([names[t] for t in entries.term[part].tolist()],
+                           article_ids[part].tolist(), entries.weight[part].tolist(),
+                           strict=True)
+
+    index.replace_vectors(db, rows())
 
 
 def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vector, feat.Features]]:

