@@ -17,7 +17,7 @@ one with the other:
 from __future__ import annotations
 
 import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from sqlite_utils import Database
@@ -254,11 +254,12 @@ def _group_whole_library(
     """Weigh every article again and group the library in one pass (the caller holds the
     transaction); old story ids and notes stay where the new stories overlap them."""
     progress(0, size, "weighing articles")
-    library = _weighed_library(db, cancelled)
+    meta = index.meta(db)  # read once: grouping changes no article's story or dates
+    library = _weighed_library(db, meta, cancelled)
+    old_of = {a: m[2] for a, m in meta.items()}
+    del meta
     progress(0, size, "grouping articles")
     clusters = regroup_library(library, _corrections(db), cancelled)
-    meta = index.meta(db)
-    old_of = {a: m[2] for a, m in meta.items()}
     story_store.write_regroup(db, clusters, story_ids(clusters, old_of), old_of)
     progress(size, size, "grouping articles")
 
@@ -272,13 +273,14 @@ def _rebuild_features(
     _extract(db, ids, DocumentFrequencies(db), progress, cancelled)
 
 
-def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
+def _weighed_library(
+    db: Database, meta: Mapping[int, index.Meta], cancelled: CancelCheck
+) -> Library:
     """Every article weighed against the current frequencies, its vector stored again, in
     arrays (never a Python list of every vector)."""
     total = index.featured_count(db)
     cap = Weighing.of({}, total).cap
     weighing = Weighing.known(dict(index.all_document_frequencies(db, cap)), total)
-    meta = index.meta(db)
     vocab: dict[str, int] = {}
     term_id = vocab.setdefault
     arts, terms, weights = array.array("q"), array.array("q"), array.array("d")
