@@ -201,9 +201,7 @@ class Stories:
             story_of.clear()
             self.stories.clear()
             missing = list(set(articles))
-        for a, (_, _, story) in index.meta(self.db, missing).items():
-            if story is not None:
-                story_of[a] = story
+        story_of.update(index.stories_of(self.db, missing))
         wanted = sorted({story_of[a] for a in missing if a in story_of} - set(self.stories))
         for s, d in story_store.story_dates(self.db, wanted).items():
             self.stories[s] = Story(d[0], (d[1], d[2], d[3], d[4]))

@@ -64,6 +64,20 @@ def meta(db: Database, ids: Sequence[int] | None = None) -> dict[int, Meta]:
     return out
 
 
+def stories_of(db: Database, ids: Sequence[int]) -> dict[int, int]:
+    """The story of each of these articles that has one."""
+    out: dict[int, int] = {}
+    for chunk in chunks(ids):
+        out.update(
+            db.conn.execute(
+                f"SELECT id, story_id FROM articles"
+                f" WHERE id IN ({_in(chunk)}) AND story_id IS NOT NULL",
+                list(chunk),
+            ).fetchall()
+        )
+    return out
+
+
 def article_ids(db: Database) -> list[int]:
     return [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
 
