@@ -66,11 +66,34 @@ def set_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
     _update_stories(db, updates)
 
 
+#: Story updates from which one statement over a temporary table of them is quicker than a
+#: statement per article (each of which checks the story's foreign key afresh).
+MANY_UPDATES = 10_000
+
+
 def _update_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
     """The updates in article order: each then reaches the next row of the table, where
-    updates in cluster order jumped about it (100,000 articles: 0.5 s against 1.5 s)."""
+    updates in cluster order jumped about it (100,000 articles: 0.5 s against 1.5 s with
+    foreign keys off). Many updates go through one ``UPDATE ... FROM``: a statement per
+    article paid for its foreign key check again each time (100,000: 0.7 s against 1.5 s)."""
     ordered = sorted(updates, key=lambda u: u[1])
-    db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", ordered)
+    if len(ordered) < MANY_UPDATES:
+        db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", ordered)
+        return
+    db.execute(
+        "CREATE TEMP TABLE story_updates (article INTEGER PRIMARY KEY, story INTEGER NOT NULL)"
+    )
+    try:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO temp.story_updates (story, article) VALUES (?, ?)",
+            ordered,
+        )
+        db.execute(
+            "UPDATE articles SET story_id = u.story FROM temp.story_updates u"
+            " WHERE articles.id = u.article"
+        )
+    finally:
+        db.execute("DROP TABLE temp.story_updates")
 
 
 #: A story as an import weighs it: size, then earliest and latest exact date, earliest and
