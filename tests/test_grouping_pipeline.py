@@ -114,6 +114,35 @@ def test_pruning_during_the_walk_keeps_what_pruning_at_the_end_keeps(
     assert len(pruned) == len(once)
 
 
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6),
+                                st.sampled_from([0.0, -0.0, 0.1, 0.25, 0.5, 0.7, 1.0])),
+                      max_size=40),
+       per_article=st.integers(1, 4))
+def test_strongest_keeps_each_ends_closest_pairs_ties_in_pair_order(
+    pairs: list[tuple[int, int, float]], per_article: int
+) -> None:
+    # Few ends and few similarities: most pairs tie, which is where a sort could differ.
+    from reader.grouping import candidates
+
+    pairs = [(a, b, s) for a, b, s in pairs if a != b]
+    given_pairs = candidates.Pairs(np.array([p[0] for p in pairs], np.int64),
+                                   np.array([p[1] for p in pairs], np.int64),
+                                   np.array([p[2] for p in pairs], np.float64))
+    kept = candidates.strongest(given_pairs, per_article)
+    # Each pair counted from its first end, then all again from their second ends; among
+    # equals the earlier count ranks first.
+    counted = [(a, i) for i, (a, _, _) in enumerate(pairs)] + [
+        (b, i) for i, (_, b, _) in enumerate(pairs)]
+    expected: set[int] = set()
+    for end in range(7):
+        mine = [i for e, i in counted if e == end]
+        mine.sort(key=lambda i: -pairs[i][2])  # a stable sort: equals stay in that order
+        expected.update(mine[:per_article])
+    assert [(int(a), int(b)) for a, b in zip(kept.a, kept.b, strict=True)] == [
+        pairs[i][:2] for i in sorted(expected)]
+
+
 def test_pairs_sharing_only_common_words_are_not_kept() -> None:
     vectors = [{0: 0.8, 1: 0.6}, {0: 0.6, 1: 0.8}]
     everything = _entries(vectors)
@@ -310,3 +339,23 @@ def test_the_array_conflict_tests_answer_as_the_plain_ones(facts: list[object]) 
     for (x, y), penalty in zip(pairs, got.tolist(), strict=True):
         assert math.isclose(penalty, conflicts(facts[x], facts[y])[0]), (  # type: ignore[arg-type]
             facts[x], facts[y])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_facts())
+def test_stored_facts_read_back_as_they_were_with_or_without_their_round_figures(
+    facts: object,
+) -> None:
+    import json
+
+    from reader.grouping.conflicts import NO_FACTS, dumps, loads
+
+    stored = dumps(facts)  # type: ignore[arg-type]
+    if stored is None:  # nothing that could conflict
+        assert facts.empty  # type: ignore[attr-defined]
+        assert loads(stored) == NO_FACTS
+        return
+    assert loads(stored) == facts
+    older = json.loads(stored)
+    del older["r"]  # as libraries stored them before the round figures were kept
+    assert loads(json.dumps(older)) == facts

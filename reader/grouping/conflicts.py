@@ -51,7 +51,12 @@ def facts_of(f: Features) -> Facts:
 
 
 def dumps(facts: Facts) -> str | None:
-    """The JSON stored in ``article_features.facts`` (None when nothing could conflict)."""
+    """The JSON stored in ``article_features.facts`` (None when nothing could conflict).
+
+    The round figures ("r") are stored too, though they follow from the numbers: an import
+    reads the facts of some 28,000 stored articles to add 1,000, and working them out again
+    was a fifth of reading them. Facts stored without them (older libraries) still read.
+    """
     if facts.empty:
         return None
     return json.dumps(
@@ -62,25 +67,32 @@ def dumps(facts: Facts) -> str | None:
             "n": sorted(facts.numbers),
             "y": sorted(facts.years),
             "d": sorted(facts.decisions),
+            "r": sorted(facts.rounds),
         },
         separators=(",", ":"),
         ensure_ascii=False,
     )
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def loads(data: str | None) -> Facts:
+    """Stored facts (:func:`dumps`). Empty lists share one empty set: most are empty."""
     if data is None:
         return NO_FACTS
     raw = json.loads(data)
-    numbers = frozenset(raw["n"])
+    names, units, figures, years, decisions = raw["e"], raw["u"], raw["n"], raw["y"], raw["d"]
+    numbers = frozenset(figures) if figures else _NONE
+    rounds = raw.get("r")
     return Facts(
-        names=frozenset(raw["e"]),
+        names=frozenset(names) if names else _NONE,
         protagonist=raw["p"],
-        units={u: frozenset(v) for u, v in raw["u"].items()},
+        units={u: frozenset(v) for u, v in units.items()} if units else {},
         numbers=numbers,
-        rounds=round_figures(numbers),
-        years=frozenset(raw["y"]),
-        decisions=frozenset(raw["d"]),
+        rounds=round_figures(numbers) if rounds is None else frozenset(rounds),
+        years=frozenset(years) if years else _NONE,
+        decisions=frozenset(decisions) if decisions else _NONE,
     )
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reader.grouping import conflicts
 from reader.grouping import features as feat
 from reader.grouping.entities import extract_entities, facet_name
 from reader.lifeline import exit_with_parent
@@ -41,28 +43,52 @@ TASK_ARTICLES = 250
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """One article's features, their stored JSON form and its names for the facets."""
+    """One article's features in their stored forms and its names for the facets: what the
+    importer writes, and nothing it would only unpack (results cross between processes,
+    and unpickling whole features cost the importer more than writing them)."""
 
     article_id: int
-    features: feat.Features
     data: str  # feat.dumps(features)
+    facts: str | None  # conflicts.dumps(conflicts.facts_of(features))
     entities: dict[str, tuple[str, str]]  # entity key -> (display name, kind)
 
 
-def extract_rows(rows: Sequence[tuple[int, str, str]]) -> list[Extracted]:
+@dataclass(slots=True)
+class Extraction:
+    """Some articles extracted, with the count of articles holding each of their terms (the
+    document frequencies they add): a term is sent once per task, not once per article."""
+
+    articles: list[Extracted] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+
+    def extend(self, other: Extraction) -> None:
+        self.articles.extend(other.articles)
+        terms = self.terms
+        if not terms:
+            terms.update(other.terms)
+            return
+        get = terms.get
+        for term, n in other.terms.items():
+            terms[term] = get(term, 0) + n
+
+
+def extract_rows(rows: Sequence[tuple[int, str, str]]) -> Extraction:
     """Extract ``(article id, title, body)`` rows (runs in a worker or in the caller)."""
-    out: list[Extracted] = []
+    out = Extraction()
+    counts: Counter[str] = Counter()
     for article_id, title, body in rows:
         entities = extract_entities(title, body)
         f = feat.extract(title, body, entities=entities)
-        out.append(
+        counts.update(f.terms.keys())
+        out.articles.append(
             Extracted(
                 article_id,
-                f,
                 feat.dumps(f),
+                conflicts.dumps(conflicts.facts_of(f)),
                 {e.key: (facet_name(e), e.kind) for e in entities},
             )
         )
+    out.terms = dict(counts)
     return out
 
 
@@ -72,7 +98,7 @@ class Pending:
     def __init__(self, pool: ExtractionPool, rows: Sequence[tuple[int, str, str]]) -> None:
         self._pool = pool
         self._rows = rows
-        self._futures: list[Future[list[Extracted]]] = []
+        self._futures: list[Future[Extraction]] = []
         executor = pool.executor
         if executor is not None:
             try:
@@ -84,24 +110,23 @@ class Pending:
                 pool.broken()
                 self._futures = []
 
-    def result(self) -> list[Extracted]:
-        """The batch's extracted articles, in row order.
+    def result(self) -> Extraction:
+        """The batch's extracted articles, in row order, and their terms' counts.
 
         Tasks the workers have not started yet are taken back and extracted here (the
         caller would otherwise sit idle waiting): whichever side is faster does more.
         """
         if self._futures:
-            parts: list[list[Extracted] | None] = [None] * len(self._futures)
+            parts: list[Extraction | None] = [None] * len(self._futures)
             for i in range(len(self._futures) - 1, -1, -1):
                 if self._futures[i].cancel():
                     start = i * TASK_ARTICLES
                     parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
             try:
-                return [
-                    e
-                    for future, part in zip(self._futures, parts, strict=True)
-                    for e in (part if part is not None else future.result())
-                ]
+                out = Extraction()
+                for future, part in zip(self._futures, parts, strict=True):
+                    out.extend(part if part is not None else future.result())
+                return out
             except (BrokenProcessPool, OSError):
                 self._pool.broken()
         return extract_rows(self._rows)

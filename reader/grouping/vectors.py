@@ -33,11 +33,36 @@ class Weighing:
     #: term -> its IDF, or None when it is over the cap: a regroup weighs every article
     #: against the same frequencies, and the same terms recur in most of them.
     memo: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
+    #: Every term under the cap with its IDF, when the caller has them all at hand (a
+    #: regroup reads every frequency anyway): an article's terms are then matched against
+    #: it in one set operation, not one look-up per term.
+    idf: Mapping[str, float] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, df: Mapping[str, int], total: int) -> Weighing:
         get = df.get
         return cls(max(total, 1), lambda term: get(term, 1))
+
+    @classmethod
+    def known(cls, df: Mapping[str, int], total: int) -> Weighing:
+        """A weighing with every term's frequency given in ``df``, where a term missing
+        from ``df`` is over the cap (holds :attr:`idf` for every term under it)."""
+        total = max(total, 1)
+        cap = t.term_df_cap(total)
+        over = cap + 1
+        get = df.get
+        log = math.log
+        # One float per distinct frequency, shared by the terms that have it.
+        by_count: dict[int, float] = {}
+        idf: dict[str, float] = {}
+        for term, n in df.items():
+            if n > cap:
+                continue
+            value = by_count.get(n)
+            if value is None:
+                value = by_count[n] = log(total + 1) - log(n + 1) + 1.0
+            idf[term] = value
+        return cls(total, lambda term: get(term, over), idf=idf)
 
     @property
     def cap(self) -> int:
@@ -50,11 +75,16 @@ class Weighing:
 
 def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
     """The article's vector: its heaviest terms under the library's cap, normalised."""
+    log = math.log
+    weighted: list[tuple[float, str]] = []
+    if weighing.idf is not None:
+        idf_of = weighing.idf
+        weighted = [((1.0 + log(count)) * idf_of[term], term)
+                    for term in terms.keys() & idf_of.keys() if (count := terms[term]) > 0]
+        return _normalised(weighted)
     memo = weighing.memo
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    log = math.log
-    weighted: list[tuple[float, str]] = []
     for term, count in terms.items():
         idf = memo.get(term, _UNSEEN)
         if idf is _UNSEEN:
@@ -62,6 +92,12 @@ def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
         if idf is None or count <= 0:
             continue
         weighted.append(((1.0 + log(count)) * idf, term))
+    return _normalised(weighted)
+
+
+def _normalised(weighted: list[tuple[float, str]]) -> Vector:
+    """The heaviest :data:`~reader.grouping.thresholds.VECTOR_TERMS` of ``(weight, term)``,
+    heaviest first, at unit length (ties in weight by term, so the order is one)."""
     if len(weighted) > t.VECTOR_TERMS:
         weighted = heapq.nlargest(t.VECTOR_TERMS, weighted)
     else:

@@ -17,7 +17,7 @@ one with the other:
 from __future__ import annotations
 
 import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from sqlite_utils import Database
@@ -37,9 +37,16 @@ from reader.grouping.assignments import (
 )
 from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
-from reader.grouping.pool import Extracted, extract_rows, extraction_pool
+from reader.grouping.pool import Extraction, extraction_pool
 from reader.grouping.vectors import Vector, Weighing, weigh
-from reader.library.grouping_runs import DocumentFrequencies, Facts, Postings, Stories
+from reader.library.grouping_runs import (
+    DocumentFrequencies,
+    Facts,
+    Postings,
+    StoredFacts,
+    Stories,
+    paused_collection,
+)
 from reader.progress import (
     CancelCheck,
     Progress,
@@ -88,15 +95,12 @@ def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
     return c
 
 
-def _store_features(db: Database, extracted: Sequence[Extracted], df: DocumentFrequencies) -> None:
-    index.write_features(
-        db,
-        ((e.article_id, e.data, conflicts.dumps(conflicts.facts_of(e.features)))
-         for e in extracted),
-    )
-    entity_store.add_article_entities(db, {e.article_id: e.entities for e in extracted})
-    df.fetch(term for e in extracted for term in e.features.terms)
-    df.add(e.features for e in extracted)
+def _store_features(db: Database, extracted: Extraction, df: DocumentFrequencies) -> None:
+    articles = extracted.articles
+    index.write_features(db, ((e.article_id, e.data, e.facts) for e in articles))
+    entity_store.add_article_entities(db, {e.article_id: e.entities for e in articles})
+    df.fetch(extracted.terms)
+    df.add(extracted.terms, len(articles))
 
 
 def assign_new_articles(
@@ -117,10 +121,21 @@ def assign_new_articles(
     """
     if not article_ids:
         return set()
-    if index.missing_features(db) > len(article_ids):
+    with paused_collection():
+        return _assign_new_articles(db, article_ids, progress, cancelled)
+
+
+def _assign_new_articles(
+    db: Database, article_ids: list[int], progress: Progress, cancelled: CancelCheck
+) -> set[int]:
+    # Articles without features, the new ones and any others (an index from an older
+    # Broadsheet, a salvaged library): every stored feature row belongs to an article (a
+    # foreign key), so the counts tell it without looking up every article's features.
+    featured = index.featured_count(db)
+    if index.article_count(db) - featured > len(article_ids):
         regroup(db, progress, cancelled)
         return set()
-    run = _Run(db)
+    run = _Run(db, featured)
     _extract(db, article_ids, run.df, progress, cancelled)
     total = run.df.total
     if len(article_ids) >= WHOLE_LIBRARY_SHARE * total or total <= WHOLE_LIBRARY_UP_TO:
@@ -171,8 +186,8 @@ def _extract(
 class _Run:
     """What an import keeps between its batches (:mod:`reader.library.grouping_runs`)."""
 
-    def __init__(self, db: Database) -> None:
-        self.df = DocumentFrequencies(db)
+    def __init__(self, db: Database, featured: int) -> None:
+        self.df = DocumentFrequencies(db, featured)
         self.facts = Facts(db)
         self.postings = Postings(db)
         self.stories = Stories(db)
@@ -225,7 +240,7 @@ def regroup(
 
     All-or-nothing: cancelling leaves the library as it was.
     """
-    with db.atomic():
+    with db.atomic(), paused_collection():
         ids = index.article_ids(db)
         if index.missing_features(db):
             _rebuild_features(db, ids, progress, cancelled)
@@ -239,11 +254,12 @@ def _group_whole_library(
     """Weigh every article again and group the library in one pass (the caller holds the
     transaction); old story ids and notes stay where the new stories overlap them."""
     progress(0, size, "weighing articles")
-    library = _weighed_library(db, cancelled)
+    meta = index.meta(db)  # read once: grouping changes no article's story or dates
+    library = _weighed_library(db, meta, cancelled)
+    old_of = {a: m[2] for a, m in meta.items()}
+    del meta
     progress(0, size, "grouping articles")
     clusters = regroup_library(library, _corrections(db), cancelled)
-    meta = index.meta(db)
-    old_of = {a: m[2] for a, m in meta.items()}
     story_store.write_regroup(db, clusters, story_ids(clusters, old_of), old_of)
     progress(size, size, "grouping articles")
 
@@ -257,41 +273,57 @@ def _rebuild_features(
     _extract(db, ids, DocumentFrequencies(db), progress, cancelled)
 
 
-def _weighed_library(db: Database, cancelled: CancelCheck) -> Library:
+def _weighed_library(
+    db: Database, meta: Mapping[int, index.Meta], cancelled: CancelCheck
+) -> Library:
     """Every article weighed against the current frequencies, its vector stored again, in
     arrays (never a Python list of every vector)."""
     total = index.featured_count(db)
     cap = Weighing.of({}, total).cap
-    known = dict(index.all_document_frequencies(db, cap))
-    weighing = Weighing(max(total, 1), lambda term: known.get(term, cap + 1))
-    meta = index.meta(db)
-    index.clear_vectors(db)
+    weighing = Weighing.known(dict(index.all_document_frequencies(db, cap)), total)
     vocab: dict[str, int] = {}
     term_id = vocab.setdefault
     arts, terms, weights = array.array("q"), array.array("q"), array.array("d")
     ids: list[int] = []
-    facts: list[conflicts.Facts] = []
-    batch: list[tuple[str, int, float]] = []
+    facts: list[str | None] = []
     for n, (article_id, data, stored_facts) in enumerate(index.all_features(db)):
         if n % 5000 == 0 and cancelled():
             raise Cancelled("regroup")
         found = feat.terms_of(data)
         vector: Vector = weigh(found, weighing) if found is not None else []
         ids.append(article_id)
-        facts.append(conflicts.loads(stored_facts))
+        facts.append(stored_facts)
         for term, w in vector:
             arts.append(n)
             terms.append(term_id(term, len(vocab)))
             weights.append(w)
-            batch.append((term, article_id, w))
-        if len(batch) > 50_000:
-            index.write_vectors(db, batch)
-            batch = []
-    index.write_vectors(db, batch)
     entries = Entries(np.frombuffer(arts, np.int64), np.frombuffer(terms, np.int64),
                       np.frombuffer(weights, np.float64))
+    _store_vectors(db, entries, ids, vocab)
     dates = [span_of(meta[a][0], meta[a][1]) for a in ids]
-    return Library(ids, entries, len(vocab), facts, dates, floor(vocab, weighing))
+    return Library(ids, entries, len(vocab), StoredFacts(facts), dates, floor(vocab, weighing))
+
+
+def _store_vectors(
+    db: Database, entries: Entries, ids: Sequence[int], vocab: dict[str, int]
+) -> None:
+    """Replace every stored vector entry with ``entries``, written in the inverted index's
+    own order (term, then article): each row then lands after the last, where rows in
+    article order were spread over the whole index."""
+    names = list(vocab)
+    rank = np.empty(len(names), np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    article_ids = np.asarray(ids, np.int64)[entries.article]
+    order = np.lexsort((article_ids, rank[entries.term]))
+
+    def rows() -> Iterator[tuple[str, int, float]]:
+        for start in range(0, len(order), 50_000):
+            part = order[start : start + 50_000]
+            yield from zip([names[t] for t in entries.term[part].tolist()],
+                           article_ids[part].tolist(), entries.weight[part].tolist(),
+                           strict=True)
+
+    index.replace_vectors(db, rows())
 
 
 def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vector, feat.Features]]:
@@ -299,8 +331,8 @@ def vectors_of(db: Database, article_ids: Sequence[int]) -> dict[int, tuple[Vect
     extracting the features of any article that has none stored."""
     stored = {a: feat.loads(d) for a, d in index.features(db, article_ids).items()}
     missing = [a for a in article_ids if stored.get(a) is None]
-    for e in extract_rows(index.texts(db, missing)):
-        stored[e.article_id] = e.features
+    for article_id, title, body in index.texts(db, missing):
+        stored[article_id] = feat.extract(title, body)
     found: dict[int, feat.Features] = {a: f for a, f in stored.items() if f is not None}
     df = DocumentFrequencies(db)
     df.fetch(term for f in found.values() for term in f.terms)

@@ -64,6 +64,20 @@ def meta(db: Database, ids: Sequence[int] | None = None) -> dict[int, Meta]:
     return out
 
 
+def stories_of(db: Database, ids: Sequence[int]) -> dict[int, int]:
+    """The story of each of these articles that has one."""
+    out: dict[int, int] = {}
+    for chunk in chunks(ids):
+        out.update(
+            db.conn.execute(
+                f"SELECT id, story_id FROM articles"
+                f" WHERE id IN ({_in(chunk)}) AND story_id IS NOT NULL",
+                list(chunk),
+            ).fetchall()
+        )
+    return out
+
+
 def article_ids(db: Database) -> list[int]:
     return [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY id")]
 
@@ -72,9 +86,14 @@ def article_ids(db: Database) -> list[int]:
 
 
 def write_features(db: Database, rows: Iterable[tuple[int, str, str | None]]) -> None:
-    """Store ``(article id, features JSON, facts JSON or None)`` rows."""
+    """Store ``(article id, features JSON, facts JSON or None)`` rows, replacing any stored.
+
+    An upsert, not ``INSERT OR REPLACE``: with foreign keys on, a replace costs SQLite the
+    checks of a delete and an insert for every row (100,000 features: 0.5 s against 0.24 s;
+    a regroup's vectors: 1.05 s against 0.6 s)."""
     db.conn.executemany(
-        "INSERT OR REPLACE INTO article_features (article_id, data, facts) VALUES (?, ?, ?)",
+        "INSERT INTO article_features (article_id, data, facts) VALUES (?, ?, ?)"
+        " ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, facts = excluded.facts",
         list(rows),
     )
 
@@ -114,6 +133,10 @@ def facts(db: Database, ids: Sequence[int]) -> dict[int, str]:
 def featured_count(db: Database) -> int:
     """Articles with stored features: the library size every weight is computed against."""
     return int(db.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+
+
+def article_count(db: Database) -> int:
+    return int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
 
 def missing_features(db: Database) -> int:
@@ -165,9 +188,11 @@ def add_document_frequencies(db: Database, counts: Mapping[str, int]) -> None:
 
 
 def write_vectors(db: Database, rows: Iterable[tuple[str, int, float]]) -> None:
-    """Store vector entries as ``(term, article id, weight)`` rows."""
+    """Store vector entries as ``(term, article id, weight)`` rows, replacing any stored
+    (an upsert: see :func:`write_features`)."""
     db.conn.executemany(
-        "INSERT OR REPLACE INTO feature_postings (term, article_id, weight) VALUES (?, ?, ?)",
+        "INSERT INTO feature_postings (term, article_id, weight) VALUES (?, ?, ?)"
+        " ON CONFLICT (term, article_id) DO UPDATE SET weight = excluded.weight",
         list(rows),
     )
 
@@ -176,20 +201,42 @@ def clear_vectors(db: Database) -> None:
     db.execute("DELETE FROM feature_postings")
 
 
-def postings(
-    db: Database, terms: Sequence[str], skip: Iterable[int] = ()
-) -> list[tuple[str, int, float]]:
-    """The stored vector entries under ``terms``, but those of the ``skip`` articles."""
-    skipped = set(skip)
+def replace_vectors(db: Database, rows: Iterable[tuple[str, int, float]]) -> None:
+    """Store these ``(term, article id, weight)`` rows, best in the key's order, in place of
+    every vector entry.
+
+    The table's secondary indexes are dropped while it fills and built again after from
+    their stored definitions: built in one pass they cost less than updated at a random
+    place for every row (a 100k library's vectors: 0.35 s in article order, 0.18 s so).
+    """
+    indexes = db.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'feature_postings' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    clear_vectors(db)
+    batch: list[tuple[str, int, float]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK * 100:
+            write_vectors(db, batch)
+            batch = []
+    write_vectors(db, batch)
+    for _, sql in indexes:
+        db.execute(sql)
+
+
+def postings(db: Database, terms: Sequence[str]) -> list[tuple[str, int, float]]:
+    """The stored vector entries under ``terms``, as ``(term, article id, weight)`` rows,
+    each term's rows together."""
     out: list[tuple[str, int, float]] = []
     for chunk in chunks(terms):
         out.extend(
-            (term, int(article), float(weight))
-            for term, article, weight in db.conn.execute(
+            db.conn.execute(
                 f"SELECT term, article_id, weight FROM feature_postings"
-                f" WHERE term IN ({_in(chunk)})",
+                f" WHERE term IN ({_in(chunk)}) ORDER BY term",
                 list(chunk),
-            )
-            if int(article) not in skipped
+            ).fetchall()
         )
     return out

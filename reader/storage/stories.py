@@ -63,7 +63,37 @@ def new_stories(db: Database, count: int) -> list[int]:
 
 def set_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
     """Put articles in stories: ``(story id, article id)`` rows."""
-    db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates)
+    _update_stories(db, updates)
+
+
+#: Story updates from which one statement over a temporary table of them is quicker than a
+#: statement per article (each of which checks the story's foreign key afresh).
+MANY_UPDATES = 10_000
+
+
+def _update_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
+    """The updates in article order: each then reaches the next row of the table, where
+    updates in cluster order jumped about it (100,000 articles: 0.5 s against 1.5 s with
+    foreign keys off). Many updates go through one ``UPDATE ... FROM``: a statement per
+    article paid for its foreign key check again each time (100,000: 0.7 s against 1.5 s)."""
+    ordered = sorted(updates, key=lambda u: u[1])
+    if len(ordered) < MANY_UPDATES:
+        db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", ordered)
+        return
+    db.execute(
+        "CREATE TEMP TABLE story_updates (article INTEGER PRIMARY KEY, story INTEGER NOT NULL)"
+    )
+    try:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO temp.story_updates (story, article) VALUES (?, ?)",
+            ordered,
+        )
+        db.execute(
+            "UPDATE articles SET story_id = u.story FROM temp.story_updates u"
+            " WHERE articles.id = u.article"
+        )
+    finally:
+        db.execute("DROP TABLE temp.story_updates")
 
 
 #: A story as an import weighs it: size, then earliest and latest exact date, earliest and
@@ -289,7 +319,7 @@ def write_regroup(
         for a in cluster_of_article
         if old_of.get(a) != story_of_cluster[cluster_of_article[a]]
     ]
-    db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates)
+    _update_stories(db, updates)
     noted = {int(r[0]) for r in db.conn.execute("SELECT story_id FROM notes")}
     for s, oldest in old_oldest.items():
         if s not in used and s in noted:
