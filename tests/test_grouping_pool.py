@@ -8,7 +8,7 @@ import pytest
 from helpers.modules import benchmark
 
 from reader.grouping import pool as pool_module
-from reader.library import Library, grouping
+from reader.library import Library, core, extraction
 
 
 def _write_synthetic(path: Path, n: int) -> Path:
@@ -34,7 +34,7 @@ def test_pool_extraction_matches_inline_extraction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dump = _write_synthetic(tmp_path / "dump.txt", 240)
-    monkeypatch.setattr(grouping, "ASSIGN_BATCH", 60)  # several batches in flight
+    monkeypatch.setattr(extraction, "BATCH", 60)  # several batches in flight
     inline = _stories_and_features(tmp_path / "inline.db", dump)
 
     monkeypatch.setattr(pool_module, "MIN_PARALLEL_ARTICLES", 1)
@@ -67,3 +67,39 @@ def test_a_pool_without_workers_extracts_in_the_caller() -> None:
 
 def test_small_imports_and_daemonic_processes_start_no_workers() -> None:
     assert pool_module.workers_for(10) == 0
+
+
+def test_workers_extract_while_the_file_is_still_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches go to the workers as they are stored, and come back between the importer's
+    own batches, with the same outcome as extracting after the whole file is stored."""
+    dump = _write_synthetic(tmp_path / "dump.txt", 240)
+    inline = _stories_and_features(tmp_path / "inline.db", dump)
+
+    monkeypatch.setattr(core, "IMPORT_BATCH", 40)
+    monkeypatch.setattr(extraction, "BATCH", 40)
+    monkeypatch.setattr(pool_module, "MIN_PARALLEL_ARTICLES", 1)
+    monkeypatch.setattr(pool_module, "workers_for", lambda articles: 1)
+    # A handed-out batch counts as done once its tasks are: waiting here makes the order
+    # below certain instead of a race with the worker.
+    monkeypatch.setattr(
+        pool_module.Pending, "done", lambda self: all(f.result() for f in self._futures)
+    )
+    events: list[str] = []
+    real_insert, real_store = core.store.insert_articles, extraction.store_features
+
+    def insert(*args: object, **kwargs: object) -> list[int]:
+        events.append("insert")
+        return real_insert(*args, **kwargs)  # type: ignore[arg-type]
+
+    def store(*args: object, **kwargs: object) -> None:
+        events.append("features")
+        real_store(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core.store, "insert_articles", insert)
+    monkeypatch.setattr(extraction, "store_features", store)
+    early = _stories_and_features(tmp_path / "early.db", dump)
+    last_insert = len(events) - 1 - events[::-1].index("insert")
+    assert "features" in events[:last_insert], events
+    assert early == inline

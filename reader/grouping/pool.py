@@ -131,6 +131,10 @@ class Pending:
                 self._pool.broken()
         return extract_rows(self._rows)
 
+    def done(self) -> bool:
+        """Whether :meth:`result` would return without waiting on a worker."""
+        return all(future.done() for future in self._futures)
+
     def cancel(self) -> None:
         for future in self._futures:
             future.cancel()

@@ -17,6 +17,7 @@ from reader.errors import Cancelled, ImportFailed
 from reader.importers import ParsedFile, iter_input_files, open_import
 from reader.library import grouping
 from reader.library.base import LibraryBase
+from reader.library.extraction import NewFeatures, new_features
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import articles as store
 from reader.storage import notes as note_store
@@ -128,8 +129,14 @@ class CoreVerbs(LibraryBase):
         if seen is not None:
             return seen
         try:
-            with open_import(path) as parsed, self.db.atomic():
-                outcome = self._store_parsed(path, sha, size, parsed, progress, cancelled)
+            with (
+                open_import(path) as parsed,
+                self.db.atomic(),
+                new_features(self.db) as extraction,
+            ):
+                outcome = self._store_parsed(
+                    path, sha, size, parsed, extraction, progress, cancelled
+                )
         except (ImportFailed, Cancelled):
             raise
         except (sqlite3.Error, OSError) as exc:
@@ -142,6 +149,7 @@ class CoreVerbs(LibraryBase):
         sha: str,
         size: int,
         parsed: ParsedFile,
+        extraction: NewFeatures,
         progress: Progress,
         cancelled: CancelCheck,
     ) -> FileOutcome:
@@ -180,6 +188,7 @@ class CoreVerbs(LibraryBase):
             already += len(fresh) - len(todo)
             ids = store.insert_articles(self.db, file_id, todo)
             new_ids.extend(ids)
+            extraction.add(ids)  # workers extract while the rest of the file is stored
             restored.extend(
                 (article_id, item.parsed.story_key or f"article-{article_id}", item.parsed.note)
                 for article_id, item in zip(ids, todo, strict=True)
@@ -190,7 +199,7 @@ class CoreVerbs(LibraryBase):
                 f"{path.name}: {len(new_ids):,} new, {already:,} already present",
             )
         store.set_file_article_count(self.db, file_id, len(new_ids) + already + folded)
-        self._after_insert(new_ids, progress, cancelled)
+        self._after_insert(new_ids, progress, cancelled, extraction)
         self._restore_notes(restored)
         warnings = tuple(parsed.warnings)
         if folded:
@@ -202,9 +211,16 @@ class CoreVerbs(LibraryBase):
             already_present=already, folded=folded, warnings=warnings,
         )
 
-    def _after_insert(self, new_ids: list[int], progress: Progress, cancelled: CancelCheck) -> None:
-        """Derive stories (and, via mixins, topics) for new articles inside the transaction."""
-        touched = grouping.assign_new_articles(self.db, new_ids, progress, cancelled)
+    def _after_insert(
+        self,
+        new_ids: list[int],
+        progress: Progress,
+        cancelled: CancelCheck,
+        extraction: NewFeatures | None = None,
+    ) -> None:
+        """Derive stories (and, via mixins, topics) for new articles inside the transaction;
+        ``extraction`` holds what the import already handed to the extraction workers."""
+        touched = grouping.assign_new_articles(self.db, new_ids, progress, cancelled, extraction)
         self._derive_for_new(new_ids)
         story_store.refresh_stories(self.db, touched)
 

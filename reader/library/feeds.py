@@ -23,6 +23,7 @@ from reader.feeds.parse import FeedEntry, ParsedFeed, parse_feed_bytes, parse_fe
 from reader.feeds.sanitize import image_sources
 from reader.feeds.sniff import DUMP, FEED, PAGE, route_file
 from reader.library.base import LibraryBase
+from reader.library.extraction import NewFeatures
 from reader.library.feed_rows import content_hash, entry_rows
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.storage import articles as store
@@ -55,7 +56,11 @@ class FeedVerbs(LibraryBase):
         def _fingerprint(self, path: Path) -> tuple[int, str, FileOutcome | None]: ...
 
         def _after_insert(
-            self, new_ids: list[int], progress: Progress, cancelled: CancelCheck
+            self,
+            new_ids: list[int],
+            progress: Progress,
+            cancelled: CancelCheck,
+            extraction: NewFeatures | None = None,
         ) -> None: ...
 
     # ------------------------------------------------------------------ subscriptions

@@ -6,10 +6,11 @@ The pipeline itself is pure (:mod:`reader.grouping`: features -> vectors -> cand
 :mod:`reader.storage.corrections`). This module feeds the
 one with the other:
 
-* :func:`assign_new_articles` runs inside an import's transaction. A small library, or an
-  import of half the library or more, is grouped whole, exactly as a regroup would; otherwise
-  the new articles are assigned a batch at a time, the next batch's features extracted in
-  worker processes (:mod:`reader.grouping.pool`) while this one is weighed and assigned.
+* :func:`assign_new_articles` runs inside an import's transaction, once every new article's
+  features are extracted (in worker processes for big imports, starting while the file is
+  still being stored: :mod:`reader.library.extraction`). A small library, or an import of
+  half the library or more, is grouped whole, exactly as a regroup would; otherwise the new
+  articles are assigned a batch at a time.
 * :func:`regroup` recomputes every vector against the library's current document frequencies
   and every story, keeping old story ids (and notes) where clusters overlap them.
 """
@@ -37,8 +38,8 @@ from reader.grouping.assignments import (
 )
 from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
-from reader.grouping.pool import Extraction, extraction_pool
 from reader.grouping.vectors import Vector, Weighing, weigh
+from reader.library.extraction import NewFeatures, new_features
 from reader.library.grouping_runs import (
     DocumentFrequencies,
     Facts,
@@ -95,19 +96,12 @@ def _corrections(db: Database, ids: Iterable[int] | None = None) -> Corrections:
     return c
 
 
-def _store_features(db: Database, extracted: Extraction, df: DocumentFrequencies) -> None:
-    articles = extracted.articles
-    index.write_features(db, ((e.article_id, e.data, e.facts) for e in articles))
-    entity_store.add_article_entities(db, {e.article_id: e.entities for e in articles})
-    df.fetch(extracted.terms)
-    df.add(extracted.terms, len(articles))
-
-
 def assign_new_articles(
     db: Database,
     article_ids: list[int],
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
+    extraction: NewFeatures | None = None,
 ) -> set[int]:
     """Give each new article (``story_id`` NULL) a story; returns the touched story ids.
 
@@ -118,15 +112,26 @@ def assign_new_articles(
     group differently from a regroup of the same articles (random words: 13,049 stories
     against 20,000). A library whose index is from an older Broadsheet (articles without
     stored features) is regrouped whole instead, which assigns the new articles too.
+
+    ``extraction``: the import's, holding the articles it has handed out while storing them
+    (:mod:`reader.library.extraction`); without one, they are all extracted here.
     """
     if not article_ids:
         return set()
     with paused_collection():
-        return _assign_new_articles(db, article_ids, progress, cancelled)
+        if extraction is not None:
+            return _assign_new_articles(db, article_ids, progress, cancelled, extraction)
+        with new_features(db) as extraction:
+            extraction.add(article_ids)
+            return _assign_new_articles(db, article_ids, progress, cancelled, extraction)
 
 
 def _assign_new_articles(
-    db: Database, article_ids: list[int], progress: Progress, cancelled: CancelCheck
+    db: Database,
+    article_ids: list[int],
+    progress: Progress,
+    cancelled: CancelCheck,
+    extraction: NewFeatures,
 ) -> set[int]:
     # Articles without features, the new ones and any others (an index from an older
     # Broadsheet, a salvaged library): every stored feature row belongs to an article (a
@@ -135,8 +140,8 @@ def _assign_new_articles(
     if index.article_count(db) - featured > len(article_ids):
         regroup(db, progress, cancelled)
         return set()
-    run = _Run(db, featured)
-    _extract(db, article_ids, run.df, progress, cancelled)
+    extraction.finish(progress, cancelled, featured)
+    run = _Run(db, extraction.df)
     total = run.df.total
     if len(article_ids) >= WHOLE_LIBRARY_SHARE * total or total <= WHOLE_LIBRARY_UP_TO:
         # Most of the library is new, or it is small: one pass over all of it is quick, and
@@ -152,42 +157,11 @@ def _assign_new_articles(
     return touched
 
 
-def _extract(
-    db: Database,
-    ids: Sequence[int],
-    df: DocumentFrequencies,
-    progress: Progress,
-    cancelled: CancelCheck,
-) -> None:
-    """Extract and store the features of ``ids`` and count their terms.
-
-    Worker processes extract while this one stores; the batch after the current one is
-    always handed out before the current one is waited for, so a worker never idles while
-    this process takes back (and extracts itself) the tasks of the batch it waits for: with
-    one batch in flight, a 100,000-article import waited 12 s on extraction that both cores
-    could have shared.
-    """
-    batches = [ids[i : i + ASSIGN_BATCH] for i in range(0, len(ids), ASSIGN_BATCH)]
-    progress(0, len(ids), "reading articles")
-    with extraction_pool(len(ids)) as pool:
-        pending = [pool.submit(index.texts(db, batch)) for batch in batches[:2]]
-        for n in range(len(batches)):
-            if cancelled():
-                for p in pending:
-                    p.cancel()
-                raise Cancelled("grouping")
-            current = pending.pop(0)
-            if n + 2 < len(batches):
-                pending.append(pool.submit(index.texts(db, batches[n + 2])))
-            _store_features(db, current.result(), df)
-            progress(min(len(ids), (n + 1) * ASSIGN_BATCH), len(ids), "reading articles")
-
-
 class _Run:
     """What an import keeps between its batches (:mod:`reader.library.grouping_runs`)."""
 
-    def __init__(self, db: Database, featured: int) -> None:
-        self.df = DocumentFrequencies(db, featured)
+    def __init__(self, db: Database, df: DocumentFrequencies) -> None:
+        self.df = df
         self.facts = Facts(db)
         self.postings = Postings(db)
         self.stories = Stories(db)
@@ -270,7 +244,9 @@ def _rebuild_features(
     """Extract every article's features again (an index from an older Broadsheet)."""
     entity_store.clear_all(db)
     index.clear(db)
-    _extract(db, ids, DocumentFrequencies(db), progress, cancelled)
+    with new_features(db) as extraction:
+        extraction.add(ids)
+        extraction.finish(progress, cancelled, 0)
 
 
 def _weighed_library(
