@@ -51,7 +51,6 @@ class Weighing:
         cap = t.term_df_cap(total)
         over = cap + 1
         get = df.get
-        log = math.log
         # One float per distinct frequency, shared by the terms that have it.
         by_count: dict[int, float] = {}
         idf: dict[str, float] = {}
@@ -60,7 +59,7 @@ class Weighing:
                 continue
             value = by_count.get(n)
             if value is None:
-                value = by_count[n] = log(total + 1) - log(n + 1) + 1.0
+                value = by_count[n] = inverse_frequency(total, n)
             idf[term] = value
         return cls(total, lambda term: get(term, over), idf=idf)
 
@@ -70,7 +69,12 @@ class Weighing:
 
     def rarity(self, term: str) -> float:
         """The term's inverse document frequency, as :func:`weigh` uses it."""
-        return math.log(self.total + 1) - math.log(self.df(term) + 1) + 1.0
+        return inverse_frequency(self.total, self.df(term))
+
+
+def inverse_frequency(total: int, df: int) -> float:
+    """The smoothed IDF of a term held by ``df`` of ``total`` articles."""
+    return math.log(total + 1) - math.log(df + 1) + 1.0
 
 
 def weigh(terms: Mapping[str, int], weighing: Weighing) -> Vector:
@@ -117,7 +121,7 @@ def _idf(term: str, weighing: Weighing) -> float | None:
     n = weighing.df(term)
     if n > weighing.cap:
         return None
-    return math.log(weighing.total + 1) - math.log(n + 1) + 1.0
+    return inverse_frequency(weighing.total, n)
 
 
 def cosine(a: Vector, b: Vector) -> float:

@@ -61,20 +61,17 @@ def new_stories(db: Database, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def set_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
-    """Put articles in stories: ``(story id, article id)`` rows."""
-    _update_stories(db, updates)
-
-
 #: Story updates from which one statement over a temporary table of them is quicker than a
 #: statement per article (each of which checks the story's foreign key afresh).
 MANY_UPDATES = 10_000
 
 
-def _update_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
-    """The updates in article order: each then reaches the next row of the table, where
-    updates in cluster order jumped about it (100,000 articles: 0.5 s against 1.5 s with
-    foreign keys off). Many updates go through one ``UPDATE ... FROM``: a statement per
+def set_stories(db: Database, updates: Sequence[tuple[int, int]]) -> None:
+    """Put articles in stories: ``(story id, article id)`` rows.
+
+    In article order: each update then reaches the next row of the table, where updates in
+    cluster order jumped about it (100,000 articles: 0.5 s against 1.5 s with foreign keys
+    off). Many updates go through one ``UPDATE ... FROM``: a statement per
     article paid for its foreign key check again each time (100,000: 0.7 s against 1.5 s)."""
     ordered = sorted(updates, key=lambda u: u[1])
     if len(ordered) < MANY_UPDATES:
@@ -319,7 +316,7 @@ def write_regroup(
         for a in cluster_of_article
         if old_of.get(a) != story_of_cluster[cluster_of_article[a]]
     ]
-    _update_stories(db, updates)
+    set_stories(db, updates)
     noted = {int(r[0]) for r in db.conn.execute("SELECT story_id FROM notes")}
     for s, oldest in old_oldest.items():
         if s not in used and s in noted:
