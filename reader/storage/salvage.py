@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import DamagedLibraryError, ReadOnlyLibraryError
@@ -39,6 +38,9 @@ from reader.storage.record_shapes import (
     shapes_from_sql,
 )
 from reader.storage.restore import move_aside
+from reader.storage.salvage_report import SalvageResult, TableSalvage
+
+__all__ = ["SALVAGE_TABLES", "SalvageResult", "TableSalvage", "salvage"]
 
 #: Tables copied, parents before children. Everything else is derived and rebuilt. Feature
 #: rows are left out on purpose: without them a regroup recomputes features *and* their
@@ -50,63 +52,6 @@ SALVAGE_TABLES = (
 
 #: The largest damaged id range whose missing ids are listed one by one in the report.
 _LIST_IDS_UP_TO = 100_000
-
-
-@dataclass(slots=True)
-class TableSalvage:
-    """One table's outcome: rows copied, and what could not be read."""
-
-    copied: int = 0
-    method: str = "sql"  # "sql": SQLite read it whole; "pages": read page by page
-    damaged_pages: int = 0
-    rescued: int = 0  # rows found on leaf pages cut off from the table's tree
-    unreadable_rows: int = 0  # cells seen but not decodable
-    missing_ids: list[int] = field(default_factory=list)  # ids in damaged ranges, not found
-
-
-@dataclass(frozen=True, slots=True)
-class SalvageResult:
-    """What :func:`salvage` kept: per table, rows copied and what could not be read, and
-    where the damaged file now lives."""
-
-    damaged_moved_to: Path | None
-    tables: dict[str, TableSalvage] = field(default_factory=dict)
-
-    @property
-    def copied(self) -> dict[str, int]:
-        return {name: t.copied for name, t in self.tables.items()}
-
-    def lines(self) -> list[str]:
-        """The report, one line per table that was not read whole."""
-        out: list[str] = []
-        for name, t in self.tables.items():
-            if t.method == "sql" or not (
-                t.damaged_pages or t.rescued or t.missing_ids or t.unreadable_rows
-            ):
-                continue
-            parts = [f"{name}: {t.copied:,} rows recovered"]
-            if t.rescued:
-                parts.append(f"{t.rescued:,} of them from pages cut off by damage")
-            if t.damaged_pages:
-                parts.append(f"{t.damaged_pages} damaged page(s)")
-            if t.missing_ids:
-                parts.append(f"not recovered: ids {_ranges(t.missing_ids)}")
-            if t.unreadable_rows:
-                parts.append(f"{t.unreadable_rows} unreadable row(s)")
-            out.append("; ".join(parts))
-        return out
-
-
-def _ranges(ids: list[int], limit: int = 8) -> str:
-    spans: list[tuple[int, int]] = []
-    for i in sorted(ids):
-        if spans and i == spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], i)
-        else:
-            spans.append((i, i))
-    text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:limit])
-    more = f" and {len(spans) - limit} more range(s)" if len(spans) > limit else ""
-    return f"{text}{more} ({len(ids):,} in all)"
 
 
 # --------------------------------------------------------------------------- copying
@@ -132,9 +77,7 @@ def _copy_by_sql(conn: sqlite3.Connection, table: str, columns: str) -> int | No
     return copied
 
 
-def _insert_rows(
-    conn: sqlite3.Connection, target: Shape, source: Shape, rows: list[pg.Row]
-) -> int:
+def _insert_rows(conn: sqlite3.Connection, target: Shape, source: Shape, rows: list[pg.Row]) -> int:
     """Insert decoded rows of ``source``'s layout into ``main.<target>``; rows the target's
     constraints refuse (garbage that happened to decode) are skipped."""
     wanted = [c for c in target.columns if c in source.columns]
@@ -177,7 +120,8 @@ def _missing_ids(
         }
         found.update(i for i in range(low, high + 1) if i not in have)
     return sorted(
-        i for i in found
+        i
+        for i in found
         if conn.execute(f"SELECT 1 FROM main.{table} WHERE rowid = ?", [i]).fetchone() is None
     )
 
@@ -221,9 +165,7 @@ class _Salvager:
             if read is not None and (read.lost or read.lost_rowids):
                 shape = shape_of(self.conn, "main", table)
                 if shape is not None and shape.ipk is not None:
-                    result.missing_ids = _missing_ids(
-                        self.conn, table, read.lost, read.lost_rowids
-                    )
+                    result.missing_ids = _missing_ids(self.conn, table, read.lost, read.lost_rowids)
         return self.results
 
     def _copy_by_pages(self, target: Shape, source: Shape) -> TableSalvage:
@@ -261,9 +203,7 @@ class _Salvager:
             return any(s.fits(values) for s in candidates)
 
         for _number, orphan in self.pages.orphan_leaves(fits_any):
-            fitting = [
-                s for s in candidates if all(s.fits(values) for _r, values in orphan.rows)
-            ]
+            fitting = [s for s in candidates if all(s.fits(values) for _r, values in orphan.rows)]
             if len(fitting) != 1 or fitting[0].name not in wanting:
                 continue
             source = fitting[0]
@@ -340,8 +280,9 @@ def salvage(library: Path, progress: Progress = no_progress) -> SalvageResult:
     library = Path(library)
     if not writable(library):
         raise ReadOnlyLibraryError(
-            library, "the library is read-only, so it cannot be repaired in place; copy it "
-            "to a folder you can write and repair the copy"
+            library,
+            "the library is read-only, so it cannot be repaired in place; copy it "
+            "to a folder you can write and repair the copy",
         )
     fresh = library.with_name(library.name + ".salvage")
     _remove(fresh)
@@ -403,4 +344,3 @@ def _fill(
 def _remove(path: Path, main: bool = True) -> None:
     for suffix in ("", "-wal", "-shm") if main else ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
