@@ -145,15 +145,22 @@ def test_a_headline_alone_makes_no_names_from_capitals() -> None:
 
 def test_a_sentence_case_headline_names_its_capitalised_runs() -> None:
     """A headline in sentence case capitalises only names past its first word, so they are
-    names as a body's would be; its acronyms still are. The first word is a name only when
-    the headline capitalises it elsewhere too."""
+    names as a body's would be; its acronyms still are. A lone capitalised first word is the
+    headline's subject; a longer first run loses its first word, as in prose."""
     found = _keys("Tyler Hansbrough breaks Phil Ford's scoring record at UNC", "")
     # "Tyler" starts the headline and is written nowhere else: dropped, as in a body.
     assert found.keys() == {"hansbrough", "ford", "unc"} and found["ford"] == "person"
-    assert _keys("Hansbrough breaks UNC career scoring record", "") == {"unc": "name"}
+    assert _keys("Hansbrough breaks UNC career scoring record", "") == {
+        "hansbrough": "name",
+        "unc": "name",
+    }
+    # A common word or one the headline also writes in lower case is no subject.
+    assert _keys("Police say fire destroyed the church", "") == {}
+    # (Wasilla is keyed folded, as every name is.)
+    assert _keys("Fire crews say the fire destroyed Wasilla church", "") == {"wasila": "name"}
     # Sentences inside a headline each start afresh; a question or an exclamation is still a
     # headline (only a full stop ends prose).
-    assert _keys("Quake hits Papua. Rescuers search the rubble in Manokwari!", "") == {
+    assert _keys("The quake hits Papua. Then aftershocks rattle Manokwari!", "") == {
         "papua": "name",
         "manokwari": "name",
     }

@@ -228,19 +228,22 @@ def headline_entities(title: str) -> list[Entity]:
     (:data:`~reader.grouping.thresholds.SHOUTING_SHARE`) or the word is too long for one
     (:data:`~reader.grouping.thresholds.MAX_HEADLINE_ACRONYM`). A headline written in
     sentence case ("Texas convict Arcade Joseph Comeaux Jr. pulls gun on guards")
-    capitalises only its names past the first word, so its runs are read as a body's are.
+    capitalises only its names past the first word, so its runs are read as a body's are,
+    and a lone capitalised word that starts it is its subject.
     A Title Case headline capitalises every word, and a lead sentence used as the title
     (:func:`is_lead_sentence`) names what both halves of a look-alike topic share (the
     country, the mountain, the team: read as prose, the 23 body-less items of ECB+
     articles merged look-alike pairs 1.6% -> 3.6%), so neither gets more than its
     acronyms. Each name becomes a name term as an article's names do.
 
-    Measured on the ECB+ titles alone: acronyms took B3 F1 0.682 -> 0.689 and look-alike
-    pairs merged 16.3% -> 11.7%; the sentence-case headlines' names then P 0.886 -> 0.903
-    and 11.7% -> 9.7% at the same F1 (8 draws of 80% of the topics: F1 0.684 -> 0.690,
-    11.5% -> 9.5%, worst 15.0% -> 11.5%). Giving lead sentences their names too reached F1
-    0.696 on the whole set, but 0.690 at 11.5% on the draws, and cost ECB+ articles the
-    1.6% -> 3.6% above.
+    Measured on the ECB+ titles alone (B3 F1, look-alike pairs merged; 8 draws of 80% of
+    the topics in brackets): acronyms only 0.689, 11.7% (0.684, 11.5%, worst 15.0%);
+    sentence-case names past the first word 0.689, 9.7% (0.690, 9.5%, worst 11.5%); and
+    a lone first word as the subject 0.701, 12.2% (0.708, 10.2%, worst 13.3%; over 16
+    draws 0.680 -> 0.700 and 11.8% -> 11.1%, worst 15.0% -> 14.2%, against acronyms
+    only). Keeping every first run's first word did worse (16 draws 0.695, 11.8%, worst
+    15.3%); giving lead sentences names reached 0.696 on the whole set but cost ECB+
+    articles the 1.6% -> 3.6% above.
     """
     letters = [c for c in title if c.isalpha()]
     if sum(c.isupper() for c in letters) > t.SHOUTING_SHARE * len(letters):
@@ -248,7 +251,14 @@ def headline_entities(title: str) -> list[Entity]:
     surfaces: dict[str, int] = {}
     if _SENTENCE_CASE.search(title) and not is_lead_sentence(title):
         found = [run for sentence in headline_sentences(title) for run in runs(sentence)]
-        mid_caps = {w for words, at_start in found for w in (words[1:] if at_start else words)}
+        # A lone capitalised word that starts a headline is its subject ("Hansbrough
+        # breaks ...", "Microsoft releases ..."); a longer run loses its first word as in
+        # prose, and keeps the rest ("Pierre Thomas" -> Thomas, "South Sudan" -> Sudan).
+        mid_caps = {
+            w
+            for words, at_start in found
+            for w in (words[1:] if at_start and len(words) > 1 else words)
+        }
         surfaces = _surfaces(found, mid_caps, set(_LOWER_WORD.findall(title)))
     for token in acronyms(title):
         if (
