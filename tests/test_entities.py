@@ -178,3 +178,24 @@ def test_a_body_still_decides_which_title_words_are_names() -> None:
         "The actress arrived on Thursday. Lohan was seen at the clinic.",
     )
     assert "lohan" in found and "ford" not in found and "betty ford" not in found
+
+
+def test_a_generational_suffix_ends_no_name() -> None:
+    """"Jr." is left off a name: with it, a three-word name became a four-word one keyed by
+    its initials, which matched no rewrite that wrote the name without it."""
+    with_suffix = _keys(
+        "Inmate escapes",
+        "Police said Arcade Joseph Comeaux Jr. escaped near Baytown. Comeaux is armed.",
+    )
+    without = _keys("Inmate escapes", "Police said Arcade Joseph Comeaux escaped near Baytown.")
+    assert with_suffix["comeaux"] == without["comeaux"] == "person"
+    assert "ajcj" not in with_suffix
+    # A title that writes the suffix still confirms the body's name.
+    found = {
+        e.key: e.mentions
+        for e in extract_entities(
+            "Police hunt Arcade Joseph Comeaux Jr. after escape",
+            "Police said Arcade Joseph Comeaux escaped near Baytown.",
+        )
+    }
+    assert found["comeaux"] == 2

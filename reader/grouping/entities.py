@@ -30,6 +30,7 @@ from reader.grouping.name_words import (
     CONNECTORS,
     DEMONYMS,
     DESCRIPTORS,
+    GENERATIONAL,
     HEAD_NOUNS,
     PARTICLES,
     PLACE_MODIFIERS,
@@ -169,6 +170,8 @@ def extract_entities(title: str, body: str) -> list[Entity]:
 
     body_names = set(surfaces)
     for words, _ in title_runs:
+        if len(words) > 1 and words[-1] in GENERATIONAL:
+            words = words[:-1]
         name = " ".join(words)
         if name in body_names:
             surfaces[name] += 1
@@ -190,6 +193,8 @@ def _surfaces(
     surfaces: dict[str, int] = {}
     count_of = surfaces.get
     for words, at_start in found:
+        if len(words) > 1 and words[-1] in GENERATIONAL:
+            words = words[:-1]  # "Comeaux Jr" is Comeaux
         if (
             at_start
             and words[0] not in mid_caps
