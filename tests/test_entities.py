@@ -117,9 +117,9 @@ def test_a_rate_cut_conflicts_with_a_hold_and_rounding_does_not() -> None:
 def test_a_headline_alone_names_its_acronyms() -> None:
     """A title-only item has no body to confirm names: its acronyms are names in any case
     style, and their keys are terms as an article's names are."""
-    title = "AMD to buy SeaMicro as NYPD's U.S. probe widens"
+    title = "AMD To Buy SeaMicro As NYPD's U.S. Probe Widens"
     found = _keys(title, "")
-    assert set(found) == {"amd", "nypd", "us"}
+    assert set(found) == {"amd", "nypd", "us"}  # Title Case: nothing else is marked
     terms = extract(title, "").terms
     assert terms["e:amd"] == 1 and "amd" in terms  # the name beside its word
     assert _keys("Microsoft Releases Critical Patch For IE Zero Day Flaw", "") == {"ie": "name"}
@@ -132,13 +132,42 @@ def test_a_headline_alone_makes_no_names_from_capitals() -> None:
     sentence-case one capitalises the place a look-alike event shares. A headline that
     shouts has no acronyms either: every word would be one."""
     assert _keys("Lindsay Lohan Checks Into Betty Ford Clinic", "") == {}
+    # A lead sentence used as the title (it ends with a full stop) is not a headline.
     assert _keys("The parliament election is over in Turkmenistan.", "") == {}
+    assert _keys("Voters elect a parliament in reclusive Turkmenistan.’", "") == {}
     assert _keys("FIRED IN PHILLY!!", "") == {}
     # A long all-capitals word inside a headline is shouted, not an acronym.
     shouted = _keys("PHILADELPHIA 76ERS Fired Jim O'Brien, coach. Named Maurice Cheeks coach.", "")
     assert "philadelphia" not in shouted and "cheks" not in shouted
     assert _keys("AN AUSTRALIAN climber survived", "") == {}  # common words and nationalities
     assert _keys("", "") == {}
+
+
+def test_a_sentence_case_headline_names_its_capitalised_runs() -> None:
+    """A headline in sentence case capitalises only names past its first word, so they are
+    names as a body's would be; its acronyms still are. A lone capitalised first word is the
+    headline's subject; a longer first run loses its first word, as in prose."""
+    found = _keys("Tyler Hansbrough breaks Phil Ford's scoring record at UNC", "")
+    # "Tyler" starts the headline and is written nowhere else: dropped, as in a body.
+    assert found.keys() == {"hansbrough", "ford", "unc"} and found["ford"] == "person"
+    assert _keys("Hansbrough breaks UNC career scoring record", "") == {
+        "hansbrough": "name",
+        "unc": "name",
+    }
+    # A common word or one the headline also writes in lower case is no subject.
+    assert _keys("Police say fire destroyed the church", "") == {}
+    # (Wasilla is keyed folded, as every name is.)
+    assert _keys("Fire crews say the fire destroyed Wasilla church", "") == {"wasila": "name"}
+    # Sentences inside a headline each start afresh; a question or an exclamation is still a
+    # headline (only a full stop ends prose).
+    assert _keys("The quake hits Papua. Then aftershocks rattle Manokwari!", "") == {
+        "papua": "name",
+        "manokwari": "name",
+    }
+    # Words the headline also writes in lower case are ordinary words.
+    assert _keys("Residents flee as Fire spreads; fire crews arrive from Cedar Ridge", "") == {
+        "cedar ridge": "name"
+    }
 
 
 def test_a_body_still_decides_which_title_words_are_names() -> None:
@@ -149,3 +178,24 @@ def test_a_body_still_decides_which_title_words_are_names() -> None:
         "The actress arrived on Thursday. Lohan was seen at the clinic.",
     )
     assert "lohan" in found and "ford" not in found and "betty ford" not in found
+
+
+def test_a_generational_suffix_ends_no_name() -> None:
+    """"Jr." is left off a name: with it, a three-word name became a four-word one keyed by
+    its initials, which matched no rewrite that wrote the name without it."""
+    with_suffix = _keys(
+        "Inmate escapes",
+        "Police said Arcade Joseph Comeaux Jr. escaped near Baytown. Comeaux is armed.",
+    )
+    without = _keys("Inmate escapes", "Police said Arcade Joseph Comeaux escaped near Baytown.")
+    assert with_suffix["comeaux"] == without["comeaux"] == "person"
+    assert "ajcj" not in with_suffix
+    # A title that writes the suffix still confirms the body's name.
+    found = {
+        e.key: e.mentions
+        for e in extract_entities(
+            "Police hunt Arcade Joseph Comeaux Jr. after escape",
+            "Police said Arcade Joseph Comeaux escaped near Baytown.",
+        )
+    }
+    assert found["comeaux"] == 2

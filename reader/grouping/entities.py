@@ -18,12 +18,19 @@ import re
 from dataclasses import dataclass
 
 from reader.grouping import thresholds as t
-from reader.grouping.name_runs import acronyms, is_acronym, runs, sentences
+from reader.grouping.name_runs import (
+    acronyms,
+    headline_sentences,
+    is_acronym,
+    runs,
+    sentences,
+)
 from reader.grouping.name_words import (
     COMMON,
     CONNECTORS,
     DEMONYMS,
     DESCRIPTORS,
+    GENERATIONAL,
     HEAD_NOUNS,
     PARTICLES,
     PLACE_MODIFIERS,
@@ -38,6 +45,8 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
 _FOLD_ENDING = re.compile(r"(?:iy|yy|ij|ii|yi)$")
 _DOUBLED = re.compile(r"(.)\1")
 _SENTENCE_CASE = re.compile(r"\s[a-z]{4,}\b.*\s[a-z]{4,}\b")
+# A title that ends with a full stop, before any closing quote or bracket.
+_FULL_STOP_END = re.compile(r"\.[\"”’')\]]*\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +57,6 @@ class Entity:
     name: str
     mentions: int
     kind: str  # "person" or "name"
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _surname_start(words: list[str]) -> int:
@@ -177,9 +166,35 @@ def extract_entities(title: str, body: str) -> list[Entity]:
         for words, at_start in title_runs:
             mid_caps.update(words[1:] if at_start else words)
 
-    surfaces: dict[str, int] = {}  # surface -> mentions, in order of first mention
+    surfaces = _surfaces(found, mid_caps, lowered)
+
+    body_names = set(surfaces)
+    for words, _ in title_runs:
+        if len(words) > 1 and words[-1] in GENERATIONAL:
+            words = words[:-1]
+        name = " ".join(words)
+        if name in body_names:
+            surfaces[name] += 1
+        elif len(words) > 1:
+            for w in words:
+                if w in body_names:
+                    surfaces[w] += 1
+
+    return _merge_variants(surfaces)
+
+
+def _surfaces(
+    found: list[tuple[list[str], bool]], mid_caps: set[str], lowered: set[str]
+) -> dict[str, int]:
+    """The names among the capitalised runs ``found`` (each with whether it starts its
+    sentence): surface -> mentions, in order of first mention. ``mid_caps`` are the words
+    the text capitalises other than at a sentence start, ``lowered`` those it also writes
+    in lower case (an ordinary word that happened to be capitalised)."""
+    surfaces: dict[str, int] = {}
     count_of = surfaces.get
     for words, at_start in found:
+        if len(words) > 1 and words[-1] in GENERATIONAL:
+            words = words[:-1]  # "Comeaux Jr" is Comeaux
         if (
             at_start
             and words[0] not in mid_caps
@@ -199,42 +214,61 @@ def extract_entities(title: str, body: str) -> list[Entity]:
             continue  # "Russian-held", "Israeli-Georgian"
         surface = " ".join(words)
         surfaces[surface] = count_of(surface, 0) + 1
+    return surfaces
 
-    body_names = set(surfaces)
-    for words, _ in title_runs:
-        name = " ".join(words)
-        if name in body_names:
-            surfaces[name] += 1
-        elif len(words) > 1:
-            for w in words:
-                if w in body_names:
-                    surfaces[w] += 1
 
-    return _merge_variants(surfaces)
+def is_lead_sentence(title: str) -> bool:
+    """True when a title ends with a full stop: it is a sentence of prose (a feed that puts
+    the article's first sentence in the title), not a headline, which never ends with one
+    ("Hansbrough breaks UNC scoring record" against "The parliament election is over in
+    Turkmenistan.")."""
+    return bool(_FULL_STOP_END.search(title))
 
 
 def headline_entities(title: str) -> list[Entity]:
-    """The names of an item that is a headline only (a title-only feed): its acronyms.
+    """The names of an item that is a headline only (a title-only feed).
 
-    A body confirms which title words are names; without one, capitals mark little: a Title
-    Case headline capitalises every word, and reading a sentence-case one as prose (its
-    capitalised runs past the first word) named what the two halves of a look-alike topic
-    share (the country, the mountain, the team): on ECB+ articles, whose 23 body-less items
-    are lead sentences, look-alike pairs merged rose from 1.6% to 3.6%. An acronym ("AMD",
-    "NYPD", "IBF") is a name in any case style, unless the headline shouts
+    A body confirms which title words are names; without one, capitals mark less. An
+    acronym ("AMD", "NYPD", "IBF") is a name in any case style, unless the headline shouts
     (:data:`~reader.grouping.thresholds.SHOUTING_SHARE`) or the word is too long for one
-    (:data:`~reader.grouping.thresholds.MAX_HEADLINE_ACRONYM`). Each becomes a name term as
-    an article's names do: on the ECB+ titles alone, B3 F1 0.682 -> 0.689 and look-alike
-    pairs merged 16.3% -> 11.7% (8 draws of 80% of the topics: F1 0.677 -> 0.684, 15.7% ->
-    11.5%, worst 18.5% -> 15.0%).
+    (:data:`~reader.grouping.thresholds.MAX_HEADLINE_ACRONYM`). A headline written in
+    sentence case ("Texas convict Arcade Joseph Comeaux Jr. pulls gun on guards")
+    capitalises only its names past the first word, so its runs are read as a body's are,
+    and a lone capitalised word that starts it is its subject.
+    A Title Case headline capitalises every word, and a lead sentence used as the title
+    (:func:`is_lead_sentence`) names what both halves of a look-alike topic share (the
+    country, the mountain, the team: read as prose, the 23 body-less items of ECB+
+    articles merged look-alike pairs 1.6% -> 3.6%), so neither gets more than its
+    acronyms. Each name becomes a name term as an article's names do.
+
+    Measured on the ECB+ titles alone (B3 F1, look-alike pairs merged; 8 draws of 80% of
+    the topics in brackets): acronyms only 0.689, 11.7% (0.684, 11.5%, worst 15.0%);
+    sentence-case names past the first word 0.689, 9.7% (0.690, 9.5%, worst 11.5%); and
+    a lone first word as the subject 0.701, 12.2% (0.708, 10.2%, worst 13.3%; over 16
+    draws 0.680 -> 0.700 and 11.8% -> 11.1%, worst 15.0% -> 14.2%, against acronyms
+    only). Keeping every first run's first word did worse (16 draws 0.695, 11.8%, worst
+    15.3%); giving lead sentences names reached 0.696 on the whole set but cost ECB+
+    articles the 1.6% -> 3.6% above.
     """
     letters = [c for c in title if c.isalpha()]
     if sum(c.isupper() for c in letters) > t.SHOUTING_SHARE * len(letters):
         return []
     surfaces: dict[str, int] = {}
+    if _SENTENCE_CASE.search(title) and not is_lead_sentence(title):
+        found = [run for sentence in headline_sentences(title) for run in runs(sentence)]
+        # A lone capitalised word that starts a headline is its subject ("Hansbrough
+        # breaks ...", "Microsoft releases ..."); a longer run loses its first word as in
+        # prose, and keeps the rest ("Pierre Thomas" -> Thomas, "South Sudan" -> Sudan).
+        mid_caps = {
+            w
+            for words, at_start in found
+            for w in (words[1:] if at_start and len(words) > 1 else words)
+        }
+        surfaces = _surfaces(found, mid_caps, set(_LOWER_WORD.findall(title)))
     for token in acronyms(title):
         if (
-            sum(c.isalpha() for c in token) <= t.MAX_HEADLINE_ACRONYM
+            token not in surfaces
+            and sum(c.isalpha() for c in token) <= t.MAX_HEADLINE_ACRONYM
             and token.lower() not in COMMON
             and token.lower() not in DEMONYMS
         ):

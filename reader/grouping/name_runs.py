@@ -107,6 +107,12 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def headline_sentences(title: str) -> list[str]:
+    """The sentences of a headline: :func:`sentences` would drop a short one without final
+    punctuation as a heading, which is what a headline looks like."""
+    return [s for line in title.splitlines() for s in _split_sentences(line.strip()) if s.strip()]
+
+
 def acronyms(text: str) -> list[str]:
     """The acronyms of ``text`` in order, cleaned ("U.S." -> "US", "NATO's" -> "NATO")."""
     return [t for t in map(_clean, _TOKEN.findall(text)) if t[:1].isalpha() and is_acronym(t)]

@@ -110,3 +110,10 @@ DESCRIPTORS = frozenset(
         "pharmaceuticals", "entertainment",
     ]
 )
+
+# Generational suffixes that end a person's name ("Arcade Joseph Comeaux Jr."): rewrites
+# write the name with or without it, and with it a three-word name became four words and
+# was keyed by its initials ("ajcj"), matching no rewrite. Left off the name, so it is the
+# person "Arcade Joseph Comeaux" (key "comeaux"). Only Jr and Sr: "II" and "III" also end
+# names of events and works ("World War II").
+GENERATIONAL = frozenset(["Jr", "Sr"])
