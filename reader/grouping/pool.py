@@ -17,11 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from reader.grouping import conflicts
 from reader.grouping import features as feat
@@ -39,6 +40,8 @@ MAX_WORKERS = 3
 #: One task's share of a batch: small enough to spread a batch over the workers and to
 #: let the caller take back the tasks they have not started.
 TASK_ARTICLES = 250
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,18 @@ class ExtractionPool:
 
     def submit(self, rows: Sequence[tuple[int, str, str]]) -> Pending:
         return Pending(self, rows)
+
+    def run(self, fn: Callable[..., T], *args: object) -> Future[T] | None:
+        """Other work for the workers (a module-level ``fn``, pickled by name), or None when
+        there are none: the caller then does it itself. For work that needs only what it is
+        given, so it can use the workers once extraction is done and they would idle."""
+        if self.executor is None:
+            return None
+        try:
+            return self.executor.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):
+            self.broken()
+            return None
 
     def broken(self) -> None:
         """A worker died: carry on in the calling process."""

@@ -13,7 +13,7 @@ is the same features and counts in any order: document frequencies are sums.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlite_utils import Database
@@ -58,6 +58,13 @@ class NewFeatures:
         self._pool: ExtractionPool | None = None
         self._waiting: list[int] = []
         self._pending: deque[Pending] = deque()
+        self._when_extracted: list[Callable[[ExtractionPool], None]] = []
+
+    def when_extracted(self, start: Callable[[ExtractionPool], None]) -> None:
+        """Call ``start(pool)`` once every new article's features are stored, if the import
+        has worker processes: work that needs no stories (topic scoring) can then run on
+        them while this process groups, instead of after it with the workers idle."""
+        self._when_extracted.append(start)
 
     def add(self, ids: Sequence[int]) -> None:
         """Articles just stored: hand them to the workers once the import is big enough to
@@ -108,6 +115,10 @@ class NewFeatures:
             store_features(self.db, extracted, self.df)
             done += len(extracted.articles)
             progress(min(done, total), total, "reading articles")
+        if self._pool.executor is not None:
+            for start in self._when_extracted:
+                start(self._pool)
+        self._when_extracted.clear()
 
     def _hand_out(self, *, whole_batches_only: bool, limit: int = IN_FLIGHT) -> None:
         assert self._pool is not None

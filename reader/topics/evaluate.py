@@ -162,3 +162,13 @@ def evaluator_for(rules: tuple[TopicRule, ...], weights: Weights) -> TopicEvalua
     """One evaluator per set of rules, kept across imports so its word memory stays warm
     (and rules are not parsed again for every imported file)."""
     return TopicEvaluator(rules, weights)
+
+
+def score_rows(
+    rules: tuple[TopicRule, ...], weights: Weights, rows: Sequence[tuple[int, str, str]]
+) -> dict[int, list[tuple[int, float]]]:
+    """``(article id, title, body)`` rows -> each article's ``(topic_id, score)`` list: the
+    part of assigning topics that needs only the text, so an import can run it in its
+    extraction workers (module level: a worker finds it by name)."""
+    evaluator = evaluator_for(rules, weights)
+    return {article_id: evaluator.topics_for(title, body) for article_id, title, body in rows}
