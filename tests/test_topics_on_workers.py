@@ -63,7 +63,8 @@ def test_scores_started_for_another_import_are_not_used(
     inline = _topics(tmp_path / "inline.db", dump)
 
     class Stale:
-        ids: list[int] = [1, 2, 3]
+        def __init__(self) -> None:
+            self.ids = [1, 2, 3]
 
         def result(self) -> dict[int, list[tuple[int, float]]]:
             raise AssertionError("stale scores were read")

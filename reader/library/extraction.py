@@ -38,6 +38,18 @@ IN_FLIGHT = 2
 IN_FLIGHT_AHEAD = 6
 
 
+def index_state(db: Database, new: int = 0) -> tuple[int, bool]:
+    """The library's articles with stored features, and whether its index is old: articles
+    without features beyond the ``new`` ones an import has not extracted yet (an index from
+    an older Broadsheet, a salvaged library), which is regrouped whole, features rebuilt.
+
+    Counted, not looked up article by article: every stored feature row belongs to an
+    article (a foreign key), so the two counts tell it.
+    """
+    featured = index.featured_count(db)
+    return featured, index.article_count(db) - featured > new
+
+
 def store_features(db: Database, extracted: Extraction, df: DocumentFrequencies) -> None:
     """Write extracted features, facts and names, and count their terms."""
     articles = extracted.articles
@@ -74,11 +86,9 @@ class NewFeatures:
             workers = workers_for(len(self._waiting))
             if workers == 0 or self._df is not None:
                 return
-            featured = index.featured_count(self.db)
+            featured, old = index_state(self.db, len(self._waiting))
             self._df = DocumentFrequencies(self.db, featured)
-            if index.article_count(self.db) - featured > len(self._waiting):
-                # An index from an older Broadsheet (articles without features) is
-                # regrouped whole, features rebuilt: extracting ahead would be wasted.
+            if old:  # regrouped whole, features rebuilt: extracting ahead would be wasted
                 return
             self._pool = ExtractionPool(workers)
         while self._pending and self._pending[0].done():
