@@ -51,7 +51,7 @@ def test_topics_scored_on_the_workers_match_scoring_in_the_importer(
 
     monkeypatch.setattr(pool_module.ExtractionPool, "run", run)
     pooled = _topics(tmp_path / "pooled.db", dump)
-    assert ran == ["score_rows"] * 5, ran
+    assert ran == ["score_packed"] * 5, ran
     assert pooled == inline
 
 

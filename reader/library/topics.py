@@ -8,6 +8,7 @@ transaction, and unread counts move with every mark-read.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,7 +23,7 @@ from reader.storage import reading
 from reader.storage import search as search_store
 from reader.storage import topics as store
 from reader.topics import load_taxonomy
-from reader.topics.evaluate import score_rows
+from reader.topics.evaluate import score_packed
 from reader.types import Changes, ReadFilter, SearchHit, StoryQuery, StoryRow, Topic
 
 #: Articles per topic-scoring task handed to an import's workers.
@@ -40,7 +41,7 @@ class _Scoring:
         self.parts: list[Future[dict[int, list[tuple[int, float]]]]] = []
         for start in range(0, len(new_ids), SCORING_TASK):
             rows = index.texts(db, new_ids[start : start + SCORING_TASK])
-            part = pool.run(score_rows, rules, weights, rows)
+            part = pool.run(score_packed, rules, weights, pickle.dumps(rows, protocol=5))
             if part is None:  # the pool broke: score everything here after all
                 self.cancel()
                 return
