@@ -112,6 +112,21 @@ class Pending:
             except (BrokenProcessPool, RuntimeError):
                 pool.broken()
                 self._futures = []
+        #: Tasks taken back from the workers and extracted here, by task.
+        self._parts: list[Extraction | None] = [None] * len(self._futures)
+
+    def take_back(self, most: int | None = None) -> int:
+        """Extract here, last first, up to ``most`` of the tasks the workers have not started
+        (all of them by default); returns how many were taken."""
+        taken = 0
+        for i in range(len(self._futures) - 1, -1, -1):
+            if most is not None and taken >= most:
+                break
+            if self._parts[i] is None and self._futures[i].cancel():
+                start = i * TASK_ARTICLES
+                self._parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
+                taken += 1
+        return taken
 
     def result(self) -> Extraction:
         """The batch's extracted articles, in row order, and their terms' counts.
@@ -120,14 +135,10 @@ class Pending:
         caller would otherwise sit idle waiting): whichever side is faster does more.
         """
         if self._futures:
-            parts: list[Extraction | None] = [None] * len(self._futures)
-            for i in range(len(self._futures) - 1, -1, -1):
-                if self._futures[i].cancel():
-                    start = i * TASK_ARTICLES
-                    parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
+            self.take_back()
             try:
                 out = Extraction()
-                for future, part in zip(self._futures, parts, strict=True):
+                for future, part in zip(self._futures, self._parts, strict=True):
                     out.extend(part if part is not None else future.result())
                 return out
             except (BrokenProcessPool, OSError):

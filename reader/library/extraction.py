@@ -121,6 +121,12 @@ class NewFeatures:
                 self._hand_out(whole_batches_only=False, limit=1)
             current = self._pending.popleft()
             self._hand_out(whole_batches_only=False)
+            current.take_back()
+            # While the workers finish this batch's last tasks, take back tasks of the
+            # later batches instead of waiting (waiting was 4.6 s of a 13.7 s finish at
+            # 100,000 articles): the workers take tasks from the front, this from the back.
+            while not current.done() and any(p.take_back(1) for p in reversed(self._pending)):
+                pass
             extracted = current.result()
             store_features(self.db, extracted, self.df)
             done += len(extracted.articles)
