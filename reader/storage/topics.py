@@ -213,9 +213,19 @@ def assign_topics(
     """
     if not article_ids:
         return
-    evaluator = (
-        evaluator_for(import_rules(db), load_taxonomy().weights) if scores is None else None
-    )
+    known = scores
+    if known is None:
+        evaluator = evaluator_for(import_rules(db), load_taxonomy().weights)
+        text = ", title, body"
+
+        def found_in(article_id: int, title_body: list[str]) -> list[tuple[int, float]]:
+            return evaluator.topics_for(title_body[0], title_body[1])
+    else:
+        text = ""
+
+        def found_in(article_id: int, title_body: list[str]) -> list[tuple[int, float]]:
+            return known[article_id]
+
     total: Counter[int] = Counter()
     unread: Counter[int] = Counter()
     with db.atomic():
@@ -230,28 +240,13 @@ def assign_topics(
                 total[tid] -= n
                 unread[tid] -= u
             db.execute(f"DELETE FROM article_topics WHERE article_id IN ({marks})", list(chunk))
-            if evaluator is not None:
-                rows = [
-                    (article_id, evaluator.topics_for(title, body), read, story_id)
-                    for article_id, title, body, read, story_id in db.conn.execute(
-                        f"SELECT id, title, body, read, story_id FROM articles"
-                        f" WHERE id IN ({marks})",
-                        list(chunk),
-                    )
-                ]
-            else:
-                assert scores is not None
-                rows = [
-                    (article_id, scores[article_id], read, story_id)
-                    for article_id, read, story_id in db.conn.execute(
-                        f"SELECT id, read, story_id FROM articles WHERE id IN ({marks})",
-                        list(chunk),
-                    )
-                ]
             assigned: list[tuple[int, int, float, int]] = []
             stories: set[tuple[int, int]] = set()
-            for article_id, found, read, story_id in rows:
-                for topic_id, score in found:
+            for article_id, read, story_id, *title_body in db.conn.execute(
+                f"SELECT id, read, story_id{text} FROM articles WHERE id IN ({marks})",
+                list(chunk),
+            ):
+                for topic_id, score in found_in(article_id, title_body):
                     assigned.append((topic_id, article_id, score, 0 if read else 1))
                     total[topic_id] += 1
                     if not read:
