@@ -4,8 +4,9 @@ The data is :mod:`benchmarks.synth`'s listing dumps (events written up one to fi
 Zipf-like people and places), or with ``--corpus random`` random words drawn from the seeds'
 vocabulary (:func:`benchmarks.corpora.write_random_listing`). Each phase runs in its own
 process, so the peak memory printed (``ru_maxrss``) is the peak of the process doing that
-work. Every figure is printed twice: with the topics hook (``TopicVerbs._derive_for_new``,
-owned by the topics code) and with it replaced by a no-op, to show grouping alone.
+work. Every figure is printed twice: with the topics hooks (``TopicVerbs._derive_for_new``
+and ``_start_deriving``, owned by the topics code) and with them replaced by no-ops, to show
+grouping alone.
 
     .venv/bin/python benchmarks/grouping_speed.py                  # 100,000 + 1,000
     .venv/bin/python benchmarks/grouping_speed.py --articles 10000 --topics off
@@ -34,6 +35,9 @@ def _phase(args: argparse.Namespace) -> int:
         import reader.library.topics as topics
 
         topics.TopicVerbs._derive_for_new = lambda self, new_ids: None  # type: ignore[method-assign]
+        topics.TopicVerbs._start_deriving = (  # type: ignore[method-assign]
+            lambda self, new_ids, pool: None
+        )
     wall, cpu = time.perf_counter(), time.process_time()
     with Library.open(Path(args.library)) as lib:
         if args.phase == "regroup":

@@ -103,3 +103,27 @@ def test_workers_extract_while_the_file_is_still_stored(
     last_insert = len(events) - 1 - events[::-1].index("insert")
     assert "features" in events[:last_insert], events
     assert early == inline
+
+
+def test_tasks_taken_back_one_at_a_time_keep_the_batch_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The importer takes back single tasks of later batches while it waits on a worker;
+    each batch still comes out whole and in row order."""
+    monkeypatch.setattr(pool_module, "TASK_ARTICLES", 2)
+    rows = [
+        (n, f"Quake {n} hits Valparaiso", f"A magnitude {n}.1 quake hit on Monday, said Ana Diaz.")
+        for n in range(1, 12)
+    ]
+    expected = pool_module.extract_rows(rows)
+    pool = pool_module.ExtractionPool(1)
+    try:
+        batch = pool.submit(rows)
+        taken = batch.take_back(1) + batch.take_back(2)
+        assert taken <= 3
+        got = batch.result()
+    finally:
+        pool.close()
+    assert [a.article_id for a in got.articles] == list(range(1, 12))
+    assert got.articles == expected.articles
+    assert got.terms == expected.terms

@@ -48,16 +48,19 @@ class FactsTable:
         unit_values: list[tuple[int, int, float, bool]] = []  # (article, unit, value, round)
         numbers: list[tuple[int, float, bool]] = []  # (article, value, round)
         decision_bits = _DECISION_BITS
+        protagonist, has_years, decisions = self.protagonist, self.has_years, self.decisions
+        year, number = _year, _float
         for i, f in enumerate(facts):
             if f.empty:
                 continue
             if f.protagonist is not None:
-                self.protagonist[i] = protagonists.setdefault(f.protagonist, len(protagonists))
+                protagonist[i] = protagonists.setdefault(f.protagonist, len(protagonists))
             if f.years:
-                year_keys.extend(i * 10_000 + int(y) for y in f.years)
-                self.has_years[i] = True
+                base = i * 10_000
+                year_keys.extend([base + year(y) for y in f.years])
+                has_years[i] = True
             if f.decisions:
-                self.decisions[i] = sum(decision_bits.get(d, 0) for d in f.decisions)
+                decisions[i] = sum([decision_bits.get(d, 0) for d in f.decisions])
             if f.units:
                 rounds = f.rounds
                 for unit, values in f.units.items():
@@ -65,8 +68,8 @@ class FactsTable:
                         continue
                     u = units.setdefault(unit, len(units))
                     unit_rows.append(i * _UNIT_SPACE + u)
-                    unit_values.extend((i, u, _float(v), v in rounds) for v in values)
-                numbers.extend((i, _float(v), v in rounds) for v in f.numbers)
+                    unit_values.extend([(i, u, number(v), v in rounds) for v in values])
+                numbers.extend([(i, number(v), v in rounds) for v in f.numbers])
         self.year_keys = np.unique(np.array(year_keys, np.int64))
         self.units = _UNIT_SPACE
         self.unit_keys = np.unique(np.array(unit_rows, np.int64))
@@ -87,6 +90,19 @@ def _float(x: str) -> float:
         if len(_FLOATS) > 200_000:
             _FLOATS.clear()
         v = _FLOATS[x] = float(x)
+    return v
+
+
+#: Years as numbers, by their text.
+_YEARS: dict[str, int] = {}
+
+
+def _year(y: str) -> int:
+    v = _YEARS.get(y)
+    if v is None:
+        if len(_YEARS) > 10_000:
+            _YEARS.clear()
+        v = _YEARS[y] = int(y)
     return v
 
 

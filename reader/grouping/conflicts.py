@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from reader.grouping import thresholds as t
-from reader.grouping.features import Features
+from reader.grouping.features import Features, decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ def loads(data: str | None) -> Facts:
     """Stored facts (:func:`dumps`). Empty lists share one empty set: most are empty."""
     if data is None:
         return NO_FACTS
-    raw = json.loads(data)
+    raw = decode(data)
     names, units, figures, years, decisions = raw["e"], raw["u"], raw["n"], raw["y"], raw["d"]
     numbers = frozenset(figures) if figures else _NONE
     rounds = raw.get("r")

@@ -17,11 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from reader.grouping import conflicts
 from reader.grouping import features as feat
@@ -39,6 +40,8 @@ MAX_WORKERS = 3
 #: One task's share of a batch: small enough to spread a batch over the workers and to
 #: let the caller take back the tasks they have not started.
 TASK_ARTICLES = 250
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,21 @@ class Pending:
             except (BrokenProcessPool, RuntimeError):
                 pool.broken()
                 self._futures = []
+        #: Tasks taken back from the workers and extracted here, by task.
+        self._parts: list[Extraction | None] = [None] * len(self._futures)
+
+    def take_back(self, most: int | None = None) -> int:
+        """Extract here, last first, up to ``most`` of the tasks the workers have not started
+        (all of them by default); returns how many were taken."""
+        taken = 0
+        for i in range(len(self._futures) - 1, -1, -1):
+            if most is not None and taken >= most:
+                break
+            if self._parts[i] is None and self._futures[i].cancel():
+                start = i * TASK_ARTICLES
+                self._parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
+                taken += 1
+        return taken
 
     def result(self) -> Extraction:
         """The batch's extracted articles, in row order, and their terms' counts.
@@ -117,14 +135,10 @@ class Pending:
         caller would otherwise sit idle waiting): whichever side is faster does more.
         """
         if self._futures:
-            parts: list[Extraction | None] = [None] * len(self._futures)
-            for i in range(len(self._futures) - 1, -1, -1):
-                if self._futures[i].cancel():
-                    start = i * TASK_ARTICLES
-                    parts[i] = extract_rows(self._rows[start : start + TASK_ARTICLES])
+            self.take_back()
             try:
                 out = Extraction()
-                for future, part in zip(self._futures, parts, strict=True):
+                for future, part in zip(self._futures, self._parts, strict=True):
                     out.extend(part if part is not None else future.result())
                 return out
             except (BrokenProcessPool, OSError):
@@ -156,6 +170,18 @@ class ExtractionPool:
 
     def submit(self, rows: Sequence[tuple[int, str, str]]) -> Pending:
         return Pending(self, rows)
+
+    def run(self, fn: Callable[..., T], *args: object) -> Future[T] | None:
+        """Other work for the workers (a module-level ``fn``, pickled by name), or None when
+        there are none: the caller then does it itself. For work that needs only what it is
+        given, so it can use the workers once extraction is done and they would idle."""
+        if self.executor is None:
+            return None
+        try:
+            return self.executor.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):
+            self.broken()
+            return None
 
     def broken(self) -> None:
         """A worker died: carry on in the calling process."""

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reader.errors import Cancelled, ImportFailed
+from reader.grouping.pool import ExtractionPool
 from reader.importers import ParsedFile, iter_input_files, open_import
 from reader.library import grouping
 from reader.library.base import LibraryBase
@@ -220,6 +221,8 @@ class CoreVerbs(LibraryBase):
     ) -> None:
         """Derive stories (and, via mixins, topics) for new articles inside the transaction;
         ``extraction`` holds what the import already handed to the extraction workers."""
+        if extraction is not None:
+            extraction.when_extracted(lambda pool: self._start_deriving(new_ids, pool))
         touched = grouping.assign_new_articles(self.db, new_ids, progress, cancelled, extraction)
         self._derive_for_new(new_ids)
         story_store.refresh_stories(self.db, touched)
@@ -241,6 +244,12 @@ class CoreVerbs(LibraryBase):
                 note_store.save(self.db, story_id, text)
             elif text.strip() not in current.body:
                 note_store.save(self.db, story_id, f"{current.body}{NOTE_SEPARATOR}{text}")
+
+    def _start_deriving(self, new_ids: list[int], pool: ExtractionPool) -> None:
+        """Hook for mixins (topics) to start, on a big import's extraction workers, the part
+        of :meth:`_derive_for_new` that needs no stories: called once the new articles'
+        features are stored, before they are grouped (a whole 100,000-article library is
+        grouped in this process alone, the workers idle otherwise)."""
 
     def _derive_for_new(self, new_ids: list[int]) -> None:
         """Hook for mixins (topics) that derive data for new articles before stories refresh."""

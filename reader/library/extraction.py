@@ -13,7 +13,7 @@ is the same features and counts in any order: document frequencies are sums.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlite_utils import Database
@@ -38,6 +38,18 @@ IN_FLIGHT = 2
 IN_FLIGHT_AHEAD = 6
 
 
+def index_state(db: Database, new: int = 0) -> tuple[int, bool]:
+    """The library's articles with stored features, and whether its index is old: articles
+    without features beyond the ``new`` ones an import has not extracted yet (an index from
+    an older Broadsheet, a salvaged library), which is regrouped whole, features rebuilt.
+
+    Counted, not looked up article by article: every stored feature row belongs to an
+    article (a foreign key), so the two counts tell it.
+    """
+    featured = index.featured_count(db)
+    return featured, index.article_count(db) - featured > new
+
+
 def store_features(db: Database, extracted: Extraction, df: DocumentFrequencies) -> None:
     """Write extracted features, facts and names, and count their terms."""
     articles = extracted.articles
@@ -58,6 +70,13 @@ class NewFeatures:
         self._pool: ExtractionPool | None = None
         self._waiting: list[int] = []
         self._pending: deque[Pending] = deque()
+        self._when_extracted: list[Callable[[ExtractionPool], None]] = []
+
+    def when_extracted(self, start: Callable[[ExtractionPool], None]) -> None:
+        """Call ``start(pool)`` once every new article's features are stored, if the import
+        has worker processes: work that needs no stories (topic scoring) can then run on
+        them while this process groups, instead of after it with the workers idle."""
+        self._when_extracted.append(start)
 
     def add(self, ids: Sequence[int]) -> None:
         """Articles just stored: hand them to the workers once the import is big enough to
@@ -67,11 +86,9 @@ class NewFeatures:
             workers = workers_for(len(self._waiting))
             if workers == 0 or self._df is not None:
                 return
-            featured = index.featured_count(self.db)
+            featured, old = index_state(self.db, len(self._waiting))
             self._df = DocumentFrequencies(self.db, featured)
-            if index.article_count(self.db) - featured > len(self._waiting):
-                # An index from an older Broadsheet (articles without features) is
-                # regrouped whole, features rebuilt: extracting ahead would be wasted.
+            if old:  # regrouped whole, features rebuilt: extracting ahead would be wasted
                 return
             self._pool = ExtractionPool(workers)
         while self._pending and self._pending[0].done():
@@ -104,10 +121,20 @@ class NewFeatures:
                 self._hand_out(whole_batches_only=False, limit=1)
             current = self._pending.popleft()
             self._hand_out(whole_batches_only=False)
+            current.take_back()
+            # While the workers finish this batch's last tasks, take back tasks of the
+            # later batches instead of waiting (waiting was 4.6 s of a 13.7 s finish at
+            # 100,000 articles): the workers take tasks from the front, this from the back.
+            while not current.done() and any(p.take_back(1) for p in reversed(self._pending)):
+                pass
             extracted = current.result()
             store_features(self.db, extracted, self.df)
             done += len(extracted.articles)
             progress(min(done, total), total, "reading articles")
+        if self._pool.executor is not None:
+            for start in self._when_extracted:
+                start(self._pool)
+        self._when_extracted.clear()
 
     def _hand_out(self, *, whole_batches_only: bool, limit: int = IN_FLIGHT) -> None:
         assert self._pool is not None

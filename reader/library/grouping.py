@@ -39,7 +39,7 @@ from reader.grouping.assignments import (
 from reader.grouping.candidates import Entries
 from reader.grouping.clusters import span_of
 from reader.grouping.vectors import Vector, Weighing, weigh
-from reader.library.extraction import NewFeatures, new_features
+from reader.library.extraction import NewFeatures, index_state, new_features
 from reader.library.grouping_runs import (
     DocumentFrequencies,
     Facts,
@@ -133,11 +133,8 @@ def _assign_new_articles(
     cancelled: CancelCheck,
     extraction: NewFeatures,
 ) -> set[int]:
-    # Articles without features, the new ones and any others (an index from an older
-    # Broadsheet, a salvaged library): every stored feature row belongs to an article (a
-    # foreign key), so the counts tell it without looking up every article's features.
-    featured = index.featured_count(db)
-    if index.article_count(db) - featured > len(article_ids):
+    featured, old = index_state(db, len(article_ids))
+    if old:
         regroup(db, progress, cancelled)
         return set()
     extraction.finish(progress, cancelled, featured)
@@ -216,7 +213,7 @@ def regroup(
     """
     with db.atomic(), paused_collection():
         ids = index.article_ids(db)
-        if index.missing_features(db):
+        if index_state(db)[1]:
             _rebuild_features(db, ids, progress, cancelled)
         _group_whole_library(db, len(ids), progress, cancelled)
         return int(db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])

@@ -8,18 +8,68 @@ transaction, and unread counts move with every mark-read.
 from __future__ import annotations
 
 import dataclasses
+import pickle
+from concurrent.futures import CancelledError, Future
+from concurrent.futures.process import BrokenProcessPool
 
+from sqlite_utils import Database
+
+from reader.grouping.pool import ExtractionPool
 from reader.library.core import CoreVerbs
 from reader.progress import CancelCheck, Progress, never_cancelled, no_progress
 from reader.query import parse_rule, parse_search
+from reader.storage import grouping_index as index
 from reader.storage import reading
 from reader.storage import search as search_store
 from reader.storage import topics as store
+from reader.topics import load_taxonomy
+from reader.topics.evaluate import score_packed
 from reader.types import Changes, ReadFilter, SearchHit, StoryQuery, StoryRow, Topic
+
+#: Articles per topic-scoring task handed to an import's workers.
+SCORING_TASK = 2000
+
+
+class _Scoring:
+    """An import's new articles being scored on its extraction workers: while this process
+    groups a 100,000-article import (10 s on one core) the workers would otherwise idle,
+    and scoring them here afterwards took 1.6 s of the 2.4 the topics cost."""
+
+    def __init__(self, db: Database, new_ids: list[int], pool: ExtractionPool) -> None:
+        self.ids = new_ids  # the import they belong to (checked by identity)
+        rules, weights = store.import_rules(db), load_taxonomy().weights
+        self.parts: list[Future[dict[int, list[tuple[int, float]]]]] = []
+        for start in range(0, len(new_ids), SCORING_TASK):
+            rows = index.texts(db, new_ids[start : start + SCORING_TASK])
+            part = pool.run(score_packed, rules, weights, pickle.dumps(rows, protocol=5))
+            if part is None:  # the pool broke: score everything here after all
+                self.cancel()
+                return
+            self.parts.append(part)
+
+    def result(self) -> dict[int, list[tuple[int, float]]] | None:
+        """Every article's scores, or None if the workers could not give them all."""
+        if not self.parts:
+            return None
+        scores: dict[int, list[tuple[int, float]]] = {}
+        try:
+            for part in self.parts:
+                scores.update(part.result())
+        except (CancelledError, BrokenProcessPool, OSError):  # the caller scores them itself
+            return None
+        return scores
+
+    def cancel(self) -> None:
+        for part in self.parts:
+            part.cancel()
+        self.parts = []
 
 
 class TopicVerbs(CoreVerbs):
     """List, create, edit, remove and re-assign topics; search the library."""
+
+    #: The current import's topic scoring on its workers (:meth:`_start_deriving`).
+    _scoring: _Scoring | None = None
 
     def _after_open(self) -> None:
         super()._after_open()
@@ -28,9 +78,19 @@ class TopicVerbs(CoreVerbs):
 
     # ------------------------------------------------------------------ hooks into the core
 
+    def _start_deriving(self, new_ids: list[int], pool: ExtractionPool) -> None:
+        super()._start_deriving(new_ids, pool)
+        if self._scoring is not None:
+            self._scoring.cancel()
+        self._scoring = _Scoring(self.db, new_ids, pool)
+
     def _derive_for_new(self, new_ids: list[int]) -> None:
         super()._derive_for_new(new_ids)
-        store.assign_topics(self.db, new_ids)
+        scoring, self._scoring = self._scoring, None
+        scores = None
+        if scoring is not None and scoring.ids is new_ids:
+            scores = scoring.result()
+        store.assign_topics(self.db, new_ids, scores)
 
     def _on_read_changed(self, article_ids: list[int], read: bool) -> None:
         super()._on_read_changed(article_ids, read)

@@ -139,16 +139,6 @@ def article_count(db: Database) -> int:
     return int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
 
-def missing_features(db: Database) -> int:
-    """Articles without stored features (a library from before the index's current form)."""
-    return int(
-        db.conn.execute(
-            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS"
-            " (SELECT 1 FROM article_features f WHERE f.article_id = a.id)"
-        ).fetchone()[0]
-    )
-
-
 def clear(db: Database) -> None:
     """Drop the whole index (a full regroup rebuilds it)."""
     for table in ("feature_postings", "feature_df", "article_features"):

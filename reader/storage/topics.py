@@ -19,7 +19,7 @@ Two ways to evaluate a rule, chosen for their cost:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -191,18 +191,41 @@ def _rules(db: Database, topic_ids: Iterable[int] | None = None) -> list[TopicRu
     return rules
 
 
-def assign_topics(db: Database, article_ids: list[int]) -> None:
+def import_rules(db: Database) -> tuple[TopicRule, ...]:
+    """Every topic's rule as the import scores it (:func:`assign_topics`)."""
+    return tuple(_rules(db))
+
+
+def assign_topics(
+    db: Database,
+    article_ids: list[int],
+    scores: Mapping[int, list[tuple[int, float]]] | None = None,
+) -> None:
     """Evaluate every topic on these articles, store the assignments, update counts.
 
     Called by the import pipeline inside each file's transaction, after the articles are
     inserted (and given stories). Idempotent: earlier assignments of these articles are
     replaced, and the counts move by the difference. The evaluator is kept between calls
     (:func:`reader.topics.evaluator_for`) while the rules stay the same, so it is compiled
-    once and its memory of words stays warm across files.
+    once and its memory of words stays warm across files. ``scores``: every article's
+    ``(topic_id, score)`` list, already worked out (:func:`reader.topics.score_rows` under
+    :func:`import_rules`, on a big import's workers); without them the texts are scored here.
     """
     if not article_ids:
         return
-    evaluator = evaluator_for(tuple(_rules(db)), load_taxonomy().weights)
+    known = scores
+    if known is None:
+        evaluator = evaluator_for(import_rules(db), load_taxonomy().weights)
+        text = ", title, body"
+
+        def found_in(article_id: int, title_body: list[str]) -> list[tuple[int, float]]:
+            return evaluator.topics_for(title_body[0], title_body[1])
+    else:
+        text = ""
+
+        def found_in(article_id: int, title_body: list[str]) -> list[tuple[int, float]]:
+            return known[article_id]
+
     total: Counter[int] = Counter()
     unread: Counter[int] = Counter()
     with db.atomic():
@@ -217,14 +240,13 @@ def assign_topics(db: Database, article_ids: list[int]) -> None:
                 total[tid] -= n
                 unread[tid] -= u
             db.execute(f"DELETE FROM article_topics WHERE article_id IN ({marks})", list(chunk))
-            rows = db.conn.execute(
-                f"SELECT id, title, body, read, story_id FROM articles WHERE id IN ({marks})",
-                list(chunk),
-            ).fetchall()
             assigned: list[tuple[int, int, float, int]] = []
             stories: set[tuple[int, int]] = set()
-            for article_id, title, body, read, story_id in rows:
-                for topic_id, score in evaluator.topics_for(title, body):
+            for article_id, read, story_id, *title_body in db.conn.execute(
+                f"SELECT id, read, story_id{text} FROM articles WHERE id IN ({marks})",
+                list(chunk),
+            ):
+                for topic_id, score in found_in(article_id, title_body):
                     assigned.append((topic_id, article_id, score, 0 if read else 1))
                     total[topic_id] += 1
                     if not read:
