@@ -54,6 +54,10 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _PLACEHOLDER: list[QImage] = []
 
 
+#: Shown for an item that has no text: its source gave only the headline.
+HEADLINE_ONLY = "Only the headline: its source gave no text for this item."
+
+
 def not_cached_image() -> QImage:
     """A small grey "image not cached" box, drawn once and shared."""
     if not _PLACEHOLDER:
@@ -271,7 +275,11 @@ class ReadingPane(QWidget):
             self.meta.setToolTip("")
         self._set_chips(article.topics)
         self._update_switcher()
-        if html is not None:
+        if not article.body.strip() and not (html or "").strip():
+            # A title-only feed or a short post: say so, rather than show a blank page that
+            # looks like a failed load.
+            self.browser.setHtml(f"<p><i>{_escape(HEADLINE_ONLY)}</i></p>")
+        elif html is not None:
             self.browser.setHtml(html)
         else:
             spans = unique if self.highlight_box.isChecked() else ()

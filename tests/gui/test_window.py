@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from reader.gui.main_window import MainWindow
 from reader.gui.models import FilterKey, StoryTreeModel
+from reader.gui.reading_pane import HEADLINE_ONLY
 from reader.types import ImportReport, ReadFilter, StoryRow
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
@@ -199,3 +200,28 @@ def test_first_size_is_the_default_on_a_big_screen_and_shrinks_on_a_small_one() 
 
     assert first_size((2560, 1400)) == FIRST_SIZE
     assert first_size((910, 512)) == (819, 460)  # 1366x768 at 150%
+
+
+def test_a_headline_only_item_says_so_instead_of_a_blank_page(
+    qtbot: QtBot, make_window: object, tmp_path: Path
+) -> None:
+    feed = tmp_path / "headlines.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>Hansbrough breaks North Carolina scoring record</title><guid>a</guid></item>"
+        "<item><title>Ferry strike ends</title><guid>b</guid>"
+        "<description>The ferry strike ended at noon.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    window = make_window()  # type: ignore[operator]
+    assert _import(qtbot, window, [feed]).added == 2
+    model = window.stories_model
+    shown: dict[str, str] = {}
+    for row in range(model.rowCount()):
+        with qtbot.waitSignal(window.article_shown, timeout=5000):
+            window.stories.tree.setCurrentIndex(model.index(row, 0))
+        shown[model.pager.rows[row].headline] = window.reading.browser.toPlainText()
+    assert HEADLINE_ONLY in shown["Hansbrough breaks North Carolina scoring record"]
+    assert "The ferry strike ended at noon." in shown["Ferry strike ends"]
+    assert HEADLINE_ONLY not in shown["Ferry strike ends"]
