@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from reader.storage.params import chunks
 from reader.types import ParsedArticle
 
 #: Complete terminal escape sequences (CSI ``ESC [ … final``, OSC ``ESC ] … BEL|ESC \\``,
@@ -163,7 +164,7 @@ def set_read(db: Database, article_ids: Iterable[int], read: bool) -> list[int]:
     """Set the read flag; return the ids whose flag actually changed."""
     ids = list(article_ids)
     changed: list[int] = []
-    for chunk in _chunks(ids, 500):
+    for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
             f"SELECT id FROM articles WHERE read != ? AND id IN ({marks})", [int(read), *chunk]
@@ -177,14 +178,14 @@ def set_read(db: Database, article_ids: Iterable[int], read: bool) -> list[int]:
 
 
 def set_starred(db: Database, article_ids: Iterable[int], starred: bool) -> None:
-    for chunk in _chunks(list(article_ids), 500):
+    for chunk in chunks(list(article_ids)):
         marks = ",".join("?" * len(chunk))
         db.execute(f"UPDATE articles SET starred = ? WHERE id IN ({marks})", [int(starred), *chunk])
 
 
 def story_ids_of(db: Database, article_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
-    for chunk in _chunks(list(article_ids), 500):
+    for chunk in chunks(list(article_ids)):
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
             f"SELECT DISTINCT story_id FROM articles WHERE id IN ({marks})", chunk
@@ -200,6 +201,3 @@ def article_ids_of_story(db: Database, story_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -17,10 +17,9 @@ from reader import facets as facet_rules
 from reader.errors import NotFound
 from reader.grouping import thresholds as t
 from reader.grouping.entities import entity_key
+from reader.storage import params
+from reader.storage.params import chunks
 from reader.types import Facet
-
-#: Rows per ``IN (...)`` statement (SQLite's variable limit is 999 on old builds).
-_CHUNK = 500
 
 
 class _KeyMap:
@@ -120,9 +119,8 @@ def clear_all(db: Database) -> None:
 def refresh_story_entities(db: Database, story_ids: Iterable[int]) -> None:
     """Recompute which names each story mentions: set-based, a chunk of stories at a time."""
     ids = sorted(set(story_ids))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(ids):
+        marks = params.marks(chunk)
         db.execute(f"DELETE FROM story_entities WHERE story_id IN ({marks})", chunk)
         db.execute(
             f"""
@@ -220,7 +218,7 @@ def _cooccur(db: Database, a: int, b: int) -> bool:
 def _group_counts(db: Database, group: facet_rules.Facet) -> tuple[int, int, int]:
     """(stories, stories with an unread version, articles) that mention any alias."""
     ids = list(group.ids)
-    marks = ",".join("?" * len(ids))
+    marks = params.marks(ids)
     stories, unread = db.conn.execute(
         f"""
         SELECT count(*), coalesce(sum(s.unread > 0), 0) FROM stories s

@@ -13,24 +13,10 @@ them, in chunks that keep SQLite's variable limit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TypeVar
 
 from sqlite_utils import Database
 
-T = TypeVar("T")
-
-#: Rows per ``IN (...)`` statement (SQLite's variable limit is 999 on old builds).
-CHUNK = 500
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _in(items: Sequence[object]) -> str:
-    return ",".join("?" * len(items))
-
+from reader.storage.params import CHUNK, chunks, marks
 
 # --------------------------------------------------------------------------- articles
 
@@ -42,7 +28,7 @@ def texts(db: Database, ids: Sequence[int]) -> list[tuple[int, str, str]]:
         out.extend(
             (int(r[0]), r[1], r[2])
             for r in db.conn.execute(
-                f"SELECT id, title, body FROM articles WHERE id IN ({_in(chunk)})", list(chunk)
+                f"SELECT id, title, body FROM articles WHERE id IN ({marks(chunk)})", list(chunk)
             )
         )
     return out
@@ -59,7 +45,7 @@ def meta(db: Database, ids: Sequence[int] | None = None) -> dict[int, Meta]:
         return {int(r[0]): (r[1], bool(r[2]), r[3]) for r in db.conn.execute(sql)}
     out: dict[int, Meta] = {}
     for chunk in chunks(ids):
-        for r in db.conn.execute(f"{sql} WHERE id IN ({_in(chunk)})", list(chunk)):
+        for r in db.conn.execute(f"{sql} WHERE id IN ({marks(chunk)})", list(chunk)):
             out[int(r[0])] = (r[1], bool(r[2]), r[3])
     return out
 
@@ -71,7 +57,7 @@ def stories_of(db: Database, ids: Sequence[int]) -> dict[int, int]:
         out.update(
             db.conn.execute(
                 f"SELECT id, story_id FROM articles"
-                f" WHERE id IN ({_in(chunk)}) AND story_id IS NOT NULL",
+                f" WHERE id IN ({marks(chunk)}) AND story_id IS NOT NULL",
                 list(chunk),
             ).fetchall()
         )
@@ -102,7 +88,7 @@ def features(db: Database, ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in chunks(ids):
         for article_id, data in db.conn.execute(
-            f"SELECT article_id, data FROM article_features WHERE article_id IN ({_in(chunk)})",
+            f"SELECT article_id, data FROM article_features WHERE article_id IN ({marks(chunk)})",
             list(chunk),
         ):
             out[int(article_id)] = data
@@ -123,7 +109,7 @@ def facts(db: Database, ids: Sequence[int]) -> dict[int, str]:
     for chunk in chunks(ids):
         for article_id, data in db.conn.execute(
             f"SELECT article_id, facts FROM article_features"
-            f" WHERE facts IS NOT NULL AND article_id IN ({_in(chunk)})",
+            f" WHERE facts IS NOT NULL AND article_id IN ({marks(chunk)})",
             list(chunk),
         ):
             out[int(article_id)] = data
@@ -154,7 +140,7 @@ def document_frequencies(db: Database, terms: Sequence[str]) -> dict[str, int]:
         out.update(
             (term, int(n))
             for term, n in db.conn.execute(
-                f"SELECT key, df FROM feature_df WHERE key IN ({_in(chunk)})", list(chunk)
+                f"SELECT key, df FROM feature_df WHERE key IN ({marks(chunk)})", list(chunk)
             )
         )
     return out
@@ -225,7 +211,7 @@ def postings(db: Database, terms: Sequence[str]) -> list[tuple[str, int, float]]
         out.extend(
             db.conn.execute(
                 f"SELECT term, article_id, weight FROM feature_postings"
-                f" WHERE term IN ({_in(chunk)}) ORDER BY term",
+                f" WHERE term IN ({marks(chunk)}) ORDER BY term",
                 list(chunk),
             ).fetchall()
         )

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -29,6 +28,7 @@ from sqlite_utils import Database
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.storage import backup_checks
 from reader.storage import stories as story_store
+from reader.storage.params import chunks
 from reader.types import CheckReport
 
 #: (FTS table, content table) pairs kept in sync by the import code and triggers.
@@ -157,11 +157,6 @@ def rebuild_fts(db: Database) -> None:
             db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def repair_story_links(
     db: Database, progress: Progress = no_progress, cancelled: CancelCheck = never_cancelled
 ) -> int:
@@ -205,7 +200,7 @@ def repair_story_links(
         )
     ]
     done = 0
-    for chunk in _chunks(story_ids, 2000):
+    for chunk in chunks(story_ids, 2000):
         check_cancelled(cancelled, "repair")
         with db.atomic():
             story_store.refresh_stories(db, chunk)

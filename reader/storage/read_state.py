@@ -9,24 +9,13 @@ articles it flipped), so "All stories" on a big library is not a loop over rows 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from reader.storage.params import chunks, marks
 from reader.storage.reading import story_filters
 from reader.types import ReadFilter, SidebarCounts, StoryQuery, ViewCount
-
-#: Ids per ``IN (...)`` list (SQLite's variable limit is 999 on old builds).
-_CHUNK = 500
-
-
-def _chunks(items: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def sidebar_counts(db: Database) -> SidebarCounts:
@@ -85,10 +74,10 @@ def unread_stories_in(db: Database, query: StoryQuery, among: list[int] | None) 
     if among is None:
         return [int(r[0]) for r in db.conn.execute(sql, params)]
     found: list[int] = []
-    for chunk in _chunks(sorted(set(among))):
+    for chunk in chunks(sorted(set(among))):
         found.extend(
             int(r[0])
-            for r in db.conn.execute(f"{sql} AND s.id IN ({_marks(len(chunk))})",
+            for r in db.conn.execute(f"{sql} AND s.id IN ({marks(chunk)})",
                                      [*params, *chunk])
         )
     return found
@@ -100,17 +89,17 @@ def mark_stories_read(db: Database, story_ids: list[int]) -> list[int]:
     The caller holds the transaction and moves the topic counts for the returned articles.
     """
     flipped: list[int] = []
-    for chunk in _chunks(story_ids):
-        marks = _marks(len(chunk))
+    for chunk in chunks(story_ids):
+        ins = marks(chunk)
         flipped.extend(
             int(r[0])
             for r in db.conn.execute(
-                f"UPDATE articles SET read = 1 WHERE read = 0 AND story_id IN ({marks})"
+                f"UPDATE articles SET read = 1 WHERE read = 0 AND story_id IN ({ins})"
                 " RETURNING id",
                 chunk,
             ).fetchall()
         )
-        db.conn.execute(f"UPDATE stories SET unread = 0 WHERE id IN ({marks})", chunk)
+        db.conn.execute(f"UPDATE stories SET unread = 0 WHERE id IN ({ins})", chunk)
     return flipped
 
 
@@ -118,9 +107,9 @@ def mark_articles_unread(db: Database, article_ids: Iterable[int]) -> tuple[list
     """Undo of :func:`mark_stories_read`: the articles flipped back, and their stories."""
     flipped: list[int] = []
     stories: set[int] = set()
-    for chunk in _chunks(list(article_ids)):
+    for chunk in chunks(list(article_ids)):
         for article_id, story_id in db.conn.execute(
-            f"UPDATE articles SET read = 0 WHERE read = 1 AND id IN ({_marks(len(chunk))})"
+            f"UPDATE articles SET read = 0 WHERE read = 1 AND id IN ({marks(chunk)})"
             " RETURNING id, story_id",
             chunk,
         ).fetchall():
@@ -133,12 +122,12 @@ def mark_articles_unread(db: Database, article_ids: Iterable[int]) -> tuple[list
 
 def recount_unread(db: Database, story_ids: list[int]) -> None:
     """Set ``stories.unread`` from the articles (the read state is all that changed)."""
-    for chunk in _chunks(story_ids):
+    for chunk in chunks(story_ids):
         db.conn.execute(
             f"""
             UPDATE stories SET unread = (
                 SELECT count(*) FROM articles a WHERE a.story_id = stories.id AND a.read = 0)
-            WHERE id IN ({_marks(len(chunk))})
+            WHERE id IN ({marks(chunk)})
             """,
             chunk,
         )

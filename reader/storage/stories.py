@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from reader.errors import NotFound
 from reader.headline import representative
 from reader.storage import entities as entity_store
-from reader.storage.grouping_index import chunks
+from reader.storage.params import chunks
 
 #: Separates source names inside ``stories.sources``.
 SOURCE_SEPARATOR = "\x1f"

@@ -19,7 +19,7 @@ Two ways to evaluate a rule, chosen for their cost:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -27,11 +27,11 @@ from sqlite_utils import Database
 from reader.errors import InvalidOperation, NotFound
 from reader.progress import CancelCheck, Progress, check_cancelled, never_cancelled, no_progress
 from reader.query import parse_rule, to_fts
+from reader.storage import params
+from reader.storage.params import chunks
 from reader.topics import TopicEvaluator, TopicRule, evaluator_for, load_taxonomy
 from reader.types import Topic
 
-#: Rows per statement when ids are passed as parameters (below SQLite's variable limit).
-BATCH = 500
 #: Candidate articles scored per unit of work when a scored rule is re-evaluated.
 SCORE_BATCH = 2000
 
@@ -44,15 +44,6 @@ FOLDING = "fts5-derived"
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _chunks(ids: Sequence[int], size: int = BATCH) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 # --------------------------------------------------------------------------- the topics table
@@ -229,8 +220,8 @@ def assign_topics(
     total: Counter[int] = Counter()
     unread: Counter[int] = Counter()
     with db.atomic():
-        for chunk in _chunks(article_ids):
-            marks = _marks(len(chunk))
+        for chunk in chunks(article_ids):
+            marks = params.marks(chunk)
             for tid, n, u in db.conn.execute(
                 f"SELECT t.topic_id, count(*), sum(a.read = 0) FROM article_topics t"
                 f" JOIN articles a ON a.id = t.article_id WHERE t.article_id IN ({marks})"
@@ -280,17 +271,17 @@ def on_read_changed(db: Database, article_ids: list[int], read: bool) -> None:
     if not article_ids:
         return
     delta: Counter[int] = Counter()
-    for chunk in _chunks(article_ids):
+    for chunk in chunks(article_ids):
         for tid, n in db.conn.execute(
             f"SELECT topic_id, count(*) FROM article_topics WHERE article_id IN"
-            f" ({_marks(len(chunk))}) GROUP BY topic_id",
+            f" ({params.marks(chunk)}) GROUP BY topic_id",
             list(chunk),
         ).fetchall():
             delta[tid] += -n if read else n
     with db.atomic():
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             db.execute(
-                f"UPDATE article_topics SET unread = ? WHERE article_id IN ({_marks(len(chunk))})",
+                f"UPDATE article_topics SET unread = ? WHERE article_id IN ({params.marks(chunk)})",
                 [0 if read else 1, *chunk],
             )
         _add_counts(db, Counter(), delta)
@@ -378,10 +369,10 @@ def _score_candidates(
         )
     ]
     done = 0
-    for chunk in _chunks(candidates, SCORE_BATCH):
+    for chunk in chunks(candidates, SCORE_BATCH):
         check_cancelled(cancelled, f"re-evaluating {name!r}")
         rows = db.conn.execute(
-            f"SELECT id, title, body, read FROM articles WHERE id IN ({_marks(len(chunk))})",
+            f"SELECT id, title, body, read FROM articles WHERE id IN ({params.marks(chunk)})",
             list(chunk),
         ).fetchall()
         db.conn.executemany(
