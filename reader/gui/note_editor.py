@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.gui import plain
+from reader.gui import plain, theme
 from reader.gui.note_views import PlainEdit, RenderedNote
 from reader.markdown import render_markdown
 from reader.notes_text import append_block
@@ -89,7 +89,7 @@ class NoteEditor(QWidget):
         self._unsaved: dict[int, str] = {}
 
         self.title = QLabel("Note")
-        self.title.setStyleSheet("font-weight: bold")
+        theme.bold(self.title)
         self.indicator = plain.label()  # may quote a storage error
         self.indicator.setObjectName("noteIndicator")
         self.indicator.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from reader.errors import BroadsheetError
-from reader.gui import plain
+from reader.gui import plain, theme
 from reader.library import Library
 from reader.types import BackupInfo
 
@@ -161,7 +161,7 @@ def mark_read_only(window: QMainWindow) -> QLabel:
         editor.set_read_only(True)
     banner = plain.label(READ_ONLY_BANNER)
     banner.setObjectName("readOnlyBanner")
-    banner.setStyleSheet("font-weight: bold")
+    theme.bold(banner)
     banner.setAccessibleName(READ_ONLY_BANNER)
     window.statusBar().addPermanentWidget(banner)
     return banner

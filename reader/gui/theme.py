@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 THEMES = (("system", "System"), ("light", "Light"), ("dark", "Dark"))
 
@@ -55,3 +55,11 @@ def apply(theme: str) -> None:
         app.setPalette(app.style().standardPalette())
     else:
         app.setPalette(QPalette())  # the platform's (follows the desktop where it can)
+
+
+def bold(widget: QWidget) -> None:
+    """Set ``widget``'s text bold through its font, never a style sheet: the note's "Note"
+    heading had its own style sheet and kept black text on the dark theme's dark window."""
+    font = widget.font()
+    font.setBold(True)
+    widget.setFont(font)

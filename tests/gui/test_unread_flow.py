@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from reader.gui import theme
 from reader.gui.main_window import MainWindow
 from reader.gui.sidebar import UNREAD_ROLE, FilterKey
 from reader.types import ReadFilter
@@ -107,6 +108,22 @@ def test_preferences_apply_live_and_persist(qtbot: QtBot, make_window: object) -
     finally:
         dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
         dialog.close()
+
+
+def test_a_window_that_starts_dark_draws_every_visible_label_light_on_dark(
+    qtbot: QtBot, make_window: object, settings: QSettings
+) -> None:
+    settings.setValue("appearance/theme", "dark")
+    try:
+        window = _window(qtbot, make_window)
+        assert window.stack.currentWidget() is window.splitter
+        labels = [lab for lab in window.findChildren(QLabel) if lab.isVisible() and lab.text()]
+        assert any(lab.text() == "Note" for lab in labels)
+        for label in labels:
+            colour = label.palette().color(label.foregroundRole())
+            assert colour.lightness() > 128, (label.text(), colour.name())
+    finally:
+        theme.apply("light")
 
 
 def test_f1_lists_every_list_action_with_its_keys(qtbot: QtBot, make_window: object) -> None:
