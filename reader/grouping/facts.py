@@ -191,13 +191,38 @@ def _exact_matches(
             pos = found.end()
 
 
+#: A digit after whitespace: it may be the day of a month-day date (the look-behind is
+#: tried only where the scan for a digit stops).
+_DAY_START = re.compile(r"\d(?<=\s\d)")
+
+
+def _month_day_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_DATE_MD.finditer(text)``, found from the day instead of the month: the day's first
+    digit follows whitespace (``\\s+`` precedes it), digits are rarer than the month names'
+    initials, and the match must start where the word before that whitespace (and an
+    optional dot) starts, the only place its ``\\b`` and month name allow. A match holds no
+    month name past its start, so none starts inside another and each is finditer's."""
+    match = _DATE_MD.match
+    for day in _DAY_START.finditer(text):
+        end = day.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end > 0 and text[end - 1] == ".":
+            end -= 1
+        start = end
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1  # back over the word: \w is a letter, digit or underscore
+        if start < end and (found := match(text, start)) is not None:
+            yield found
+
+
 def dates_and_spans(text: str) -> tuple[set[str], list[tuple[int, int]], set[str]]:
     """Month-day dates written in the text ("MM-DD"), the spans they occupy (so their days
     are not read as quantities), and the years written inside them."""
     out: set[str] = set()
     spans: list[tuple[int, int]] = []
     years: set[str] = set()
-    md = _DATE_MD.finditer(text)
+    md = _month_day_matches(text)
     dm = _exact_matches(_DATE_DM, _DATE_DM_LOOSE, text)
     for matches, month_group, day_groups in ((md, 1, (2, 3)), (dm, 3, (1, 2))):
         for match in matches:

@@ -225,7 +225,10 @@ def runs(sentence: str) -> list[tuple[list[str], bool]]:
     runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
     start_index = 0
-    first_word = next((i for i, f in enumerate(facts) if f[_ALPHA]), -1)
+    if facts and facts[0][_ALPHA]:
+        first_word = 0  # nearly always: a sentence starts with a word
+    else:
+        first_word = next((i for i, f in enumerate(facts) if f[_ALPHA]), -1)
     last = len(tokens) - 1
 
     previous = -1
@@ -270,5 +273,6 @@ def runs(sentence: str) -> list[tuple[list[str], bool]]:
             _close(current, runs, start_index == first_word)
             if info[_CAP] and index == first_word:
                 start_index = -1
-    _close(current, runs, start_index == first_word)
+    if current:
+        _close(current, runs, start_index == first_word)
     return runs
