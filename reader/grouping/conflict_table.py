@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.grouping import thresholds as t
-from reader.grouping.conflicts import Facts
+from reader.grouping.conflicts import Facts, bounded_memo, figure_value
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -49,7 +49,7 @@ class FactsTable:
         numbers: list[tuple[int, float, bool]] = []  # (article, value, round)
         decision_bits = _DECISION_BITS
         protagonist, has_years, decisions = self.protagonist, self.has_years, self.decisions
-        year, number = _year, _float
+        year, number = _year, figure_value
         for i, f in enumerate(facts):
             if f.empty:
                 continue
@@ -80,31 +80,8 @@ class FactsTable:
 #: Room for unit ids in a (article, unit) key: far more units than one batch names.
 _UNIT_SPACE = 1 << 20
 
-#: Figures as numbers, by their text (the same few recur across a library).
-_FLOATS: dict[str, float] = {}
-
-
-def _float(x: str) -> float:
-    v = _FLOATS.get(x)
-    if v is None:
-        if len(_FLOATS) > 200_000:
-            _FLOATS.clear()
-        v = _FLOATS[x] = float(x)
-    return v
-
-
 #: Years as numbers, by their text.
-_YEARS: dict[str, int] = {}
-
-
-def _year(y: str) -> int:
-    v = _YEARS.get(y)
-    if v is None:
-        if len(_YEARS) > 10_000:
-            _YEARS.clear()
-        v = _YEARS[y] = int(y)
-    return v
-
+_year = bounded_memo(int, 10_000)
 
 _DECISION_BITS = {"rate:cut": 1, "rate:hold": 2, "rate:raise": 4}
 

@@ -9,10 +9,14 @@ were measured to separate look-alike events from rewrites are used (see
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from reader.grouping import thresholds as t
 from reader.grouping.features import Features, decode
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +111,24 @@ def round_figures(numbers: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-#: Figures as numbers, by their text: the same few recur in every pair an article is in.
-_VALUES: dict[str, float] = {}
+def bounded_memo(convert: Callable[[str], T], limit: int) -> Callable[[str], T]:
+    """``convert`` remembered by its text, forgetting all past ``limit`` texts: figures and
+    years recur in every pair an article is in, and a whole library's must not pile up."""
+    table: dict[str, T] = {}
+
+    def get(text: str) -> T:
+        v = table.get(text)
+        if v is None:
+            if len(table) > limit:
+                table.clear()
+            v = table[text] = convert(text)
+        return v
+
+    return get
 
 
-def _value(x: str) -> float:
-    v = _VALUES.get(x)
-    if v is None:
-        if len(_VALUES) > 100_000:
-            _VALUES.clear()
-        v = _VALUES[x] = float(x)
-    return v
+#: A figure as a number, by its text.
+figure_value = bounded_memo(float, 200_000)
 
 
 def _stands_for(values: frozenset[str], others: frozenset[str], rounds: frozenset[str]) -> bool:
@@ -125,9 +136,9 @@ def _stands_for(values: frozenset[str], others: frozenset[str], rounds: frozense
     the rounding tolerance)."""
     tolerance = t.ROUNDING_TOLERANCE
     for x in values & rounds:
-        vx = _value(x)
+        vx = figure_value(x)
         for y in others:
-            vy = _value(y)
+            vy = figure_value(y)
             if abs(vx - vy) <= tolerance * max(vx, vy):
                 return True
     return False
